@@ -1,0 +1,133 @@
+import cors from '@fastify/cors';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+
+import type { TenantRegistry } from '../state/tenants.js';
+import { registerJsonBodyParser } from './body-parser.js';
+import type { Contract } from './contract.js';
+import { registerControlRoutes } from './control.js';
+import {
+  apiError,
+  badUrl,
+  internalError,
+  malformedJson,
+  methodNotAllowed,
+  payloadTooLarge,
+  routeNotFound,
+  unsupportedMediaType,
+  validationError,
+} from './errors.js';
+import { OPERATION_HANDLERS } from './handlers/index.js';
+import { loggerOptions, redactUrl, type LogLevel } from './logging.js';
+import { authHook, operationRoute, sendError } from './pipeline.js';
+import { methodsByUrl, planOperations } from './routes.js';
+
+export interface AppOptions {
+  contract: Contract;
+  registry: TenantRegistry;
+  /** Pino level; 'silent' turns logging off. */
+  logLevel?: LogLevel;
+  /** Check every response against the contract (tests and --strict). */
+  validateResponses?: boolean;
+  /** Maximum request body in bytes; Fastify's default of 1 MiB unless set. */
+  bodyLimit?: number;
+}
+
+// Methods that get a 405 on a known path that lacks them. OPTIONS is left to CORS.
+const ROUTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Builds the Fastify app without listening: one route per contract operation, each
+ * handing its request to openapi-backend's validators for that operation and then to the
+ * operation's handler. Only the CLI and startMock listen.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    logger: loggerOptions(options.logLevel ?? 'silent'),
+    // One line per request comes from the onResponse hook below, with the hook secret redacted.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit,
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL') return sendError(reply, badUrl());
+      request.log.info({ err: error }, 'request rejected by the framework');
+      return sendError(reply, apiError(error.statusCode ?? 400, 'BAD_REQUEST', error.message));
+    },
+  });
+  app.decorateRequest('tenant', null);
+  app.decorateRequest('operationId', null);
+
+  registerJsonBodyParser(app);
+  await app.register(cors, { origin: true, strictPreflight: false, exposedHeaders: ['Retry-After', 'Allow'] });
+
+  const plans = planOperations(options.contract);
+  const deps = { contract: options.contract, registry: options.registry, validateResponses: options.validateResponses ?? false };
+  for (const plan of plans) {
+    app.route({
+      method: plan.method,
+      url: plan.url,
+      onRequest: plan.secured ? authHook(options.registry) : undefined,
+      handler: operationRoute(plan, OPERATION_HANDLERS[plan.operationId], deps),
+    });
+  }
+
+  for (const [url, allowed] of methodsByUrl(plans)) {
+    const missing = ROUTED_METHODS.filter((method) => !allowed.includes(method));
+    if (missing.length === 0) continue;
+    app.route({
+      method: [...missing],
+      url,
+      handler: (request, reply) => sendError(reply, methodNotAllowed(request.method, request.url.split('?')[0] ?? url, allowed)),
+    });
+  }
+
+  registerControlRoutes(app, options.registry);
+  app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound(request.method, redactUrl(request.url.split('?')[0] ?? ''))));
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendError(reply, replyForError(error, request.log, bodyLimit, request.headers['content-type'])),
+  );
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const entry = {
+      method: request.method,
+      url: redactUrl(request.url),
+      statusCode: reply.statusCode,
+      operationId: request.operationId ?? undefined,
+      tenant: request.tenant?.id,
+      responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
+    };
+    if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
+    else request.log.info(entry, 'request completed');
+    done();
+  });
+
+  return app;
+}
+
+/** Maps Fastify's parsing errors to the API's error bodies; anything unexpected is a logged 500. */
+function replyForError(error: FastifyError, log: FastifyInstance['log'], bodyLimit: number, contentType: string | undefined) {
+  switch (error.code) {
+    case 'FC_MALFORMED_JSON':
+      return malformedJson(error.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return malformedJson('the body is empty');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return malformedJson('the body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return unsupportedMediaType(contentType);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return validationError([{ path: 'body', in: 'body', message: 'is shorter or longer than its Content-Length header says' }]);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return payloadTooLarge(bodyLimit);
+    default:
+      break;
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    log.info({ err: error }, 'request rejected');
+    return apiError(error.statusCode, 'BAD_REQUEST', error.message);
+  }
+  log.error({ err: error }, 'unexpected error while handling a request');
+  return internalError(error.message);
+}

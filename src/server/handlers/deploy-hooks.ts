@@ -1,0 +1,54 @@
+import { createDeployment } from '../../state/deployments.js';
+import { DomainError, invalidField } from '../../state/errors.js';
+import type { Environment } from '../../state/model.js';
+import type { HookMatch } from '../../state/tenants.js';
+import { ok, type OperationHandler, type OperationRequest } from './types.js';
+
+/** GET /api/deploy-hook/{envId}/{secret}: deploys a standard environment. */
+export const triggerDeployHookHandler: OperationHandler = (request) => {
+  const commit = request.query.commit as string | undefined;
+  const branch = request.query.branch as string | undefined;
+  if (commit !== undefined && branch === undefined) {
+    throw invalidField({ path: 'branch', in: 'query', message: 'is required when commit is given; add &branch=BRANCH_NAME' });
+  }
+
+  const match = findHook(request, request.path.envId as number);
+  if (match.environment.type === 'preview') {
+    throw hookNotFound(`Deploy hook ${match.environment.deployHook?.envId ?? ''} belongs to a preview environment; call it with a pull request number and a commit SHA after the secret.`);
+  }
+
+  const deployment = createDeployment(match.tenant, match.environment, {
+    commit,
+    branch,
+    force: request.query.force === true,
+  });
+  return ok({ success: true, deploymentId: deployment.id });
+};
+
+/** GET /api/deploy-hook/{previewEnvId}/{secret}/{prNumber}/{commitSHA}: deploys a pull request's preview. */
+export const triggerPreviewDeployHookHandler: OperationHandler = (request) => {
+  const match = findHook(request, request.path.previewEnvId as number);
+  if (match.environment.type !== 'preview') {
+    throw hookNotFound(`Deploy hook ${match.environment.deployHook?.envId ?? ''} belongs to a standard environment; call it without the pull request number and commit SHA.`);
+  }
+
+  const deployment = createDeployment(match.tenant, match.environment, {
+    commit: String(request.path.commitSHA),
+    force: request.query.force === true,
+    prNumber: request.path.prNumber as number,
+  });
+  return ok({ success: true, deploymentId: deployment.id });
+};
+
+function findHook(request: OperationRequest, envId: number): HookMatch & { environment: Environment } {
+  const match = request.registry.findDeployHook(envId, String(request.path.secret));
+  // The same answer for an unknown envId and a wrong secret, so a caller cannot probe for hooks.
+  if (match === undefined) {
+    throw hookNotFound(`No deploy hook matches envId ${envId} and this secret. Copy the hook URL from the environment's deploy-hook settings.`);
+  }
+  return match;
+}
+
+function hookNotFound(message: string): DomainError {
+  return new DomainError('DEPLOY_HOOK_NOT_FOUND', message);
+}

@@ -1,0 +1,50 @@
+import {
+  deploymentStatus,
+  getDeployment,
+  serviceDeploymentError,
+  serviceDeploymentStatus,
+} from '../../state/deployments.js';
+import type { Deployment } from '../../state/model.js';
+import type { Tenant } from '../../state/tenants.js';
+import { formatDeploymentTime } from '../../state/timestamps.js';
+import { ok, stringParam, tenantOf, type OperationHandler } from './types.js';
+
+export const getDeploymentHandler: OperationHandler = (request) => {
+  const tenant = tenantOf(request);
+  const deployment = getDeployment(tenant, stringParam(request.path, 'deploymentId'));
+  return ok(deploymentBody(tenant, deployment));
+};
+
+/** Builds the documented deployment body, with statuses computed for the tenant's current time. */
+export function deploymentBody(tenant: Tenant, deployment: Deployment): Record<string, unknown> {
+  const now = tenant.clock.now();
+  const environment = tenant.world.environments.get(deployment.environmentId);
+
+  return {
+    deploymentId: deployment.id,
+    projectId: deployment.projectId,
+    environmentId: deployment.environmentId,
+    environmentGivenId: environment?.givenId ?? '',
+    isPreviewEnvironment: deployment.isPreview,
+    createdAt: formatDeploymentTime(deployment.createdAt),
+    repoUrl: deployment.repoUrl,
+    gitCommit: deployment.gitCommit,
+    gitBranch: deployment.gitBranch,
+    status: deploymentStatus(deployment, now),
+    serviceDeployments: deployment.serviceDeployments.map((item) => {
+      const service = tenant.world.services.get(item.serviceId);
+      return {
+        service: {
+          serviceId: item.serviceId,
+          serviceGivenId: service?.givenId ?? '',
+          serviceName: service?.name ?? '',
+          serviceDomain: service?.domain ?? null,
+          type: service?.type ?? '',
+        },
+        serviceDeploymentId: item.id,
+        status: serviceDeploymentStatus(item, now),
+        error: serviceDeploymentError(item, now),
+      };
+    }),
+  };
+}

@@ -1,0 +1,45 @@
+import {
+  createEnvironment,
+  editEnvironment,
+  editEnvironmentByName,
+  updatePreviewSettings,
+  type EnvironmentEdit,
+  type EnvironmentInput,
+} from '../../state/environments.js';
+import type { PreviewSettings } from '../../state/model.js';
+import { ok, stringParam, tenantOf, type OperationHandler } from './types.js';
+
+export const createEnvironmentHandler: OperationHandler = (request) => {
+  const environment = createEnvironment(tenantOf(request), stringParam(request.path, 'projectId'), request.body as EnvironmentInput);
+  const hook = environment.deployHook;
+  return ok({
+    message: 'Environment created successfully',
+    environmentId: environment.id,
+    projectId: environment.projectId,
+    environmentGivenId: environment.givenId,
+    name: environment.name,
+    region: environment.region,
+    deployHook: { envId: hook?.envId ?? 0, url: `${request.origin}/api/deploy-hook/${hook?.envId ?? 0}/${hook?.secret ?? ''}` },
+  });
+};
+
+/** PATCH form of the seed contract; see editEnvironmentByName for how it finds the environment. */
+export const editEnvironmentHandler: OperationHandler = (request) => {
+  editEnvironmentByName(tenantOf(request), stringParam(request.path, 'projectId'), request.body as EnvironmentInput);
+  return ok([{ message: 'Environment updated successfully' }]);
+};
+
+export const editEnvironmentByIdHandler: OperationHandler = (request) => {
+  editEnvironment(
+    tenantOf(request),
+    stringParam(request.path, 'projectId'),
+    stringParam(request.path, 'environmentId'),
+    request.body as EnvironmentEdit,
+  );
+  return ok([{ message: 'Environment updated successfully' }]);
+};
+
+export const updatePreviewEnvironmentHandler: OperationHandler = (request) => {
+  updatePreviewSettings(tenantOf(request), stringParam(request.path, 'projectId'), request.body as PreviewSettings);
+  return ok([{ message: 'Preview Environment updated successfully' }]);
+};

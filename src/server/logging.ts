@@ -1,0 +1,29 @@
+import type { FastifyServerOptions } from 'fastify';
+
+// Deploy-hook URLs carry their secret as the second segment after /api/deploy-hook/.
+const DEPLOY_HOOK_SECRET = /^(\/api\/deploy-hook\/[^/?]*\/)[^/?]*/;
+
+/** Replaces the secret of a deploy-hook URL, so that no log line ever holds one. */
+export function redactUrl(url: string): string {
+  return url.replace(DEPLOY_HOOK_SECRET, '$1[redacted]');
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/**
+ * Pino options for the server. The request serializer drops headers, so neither the
+ * Authorization header nor a cookie can reach a log line, and redacts hook secrets.
+ */
+export function loggerOptions(level: LogLevel): FastifyServerOptions['logger'] {
+  return {
+    level,
+    serializers: {
+      req: (request: { method: string; url: string; id?: string }) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        id: request.id,
+      }),
+    },
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
+  };
+}

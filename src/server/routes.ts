@@ -1,0 +1,63 @@
+import type { ValidateFunction } from 'ajv';
+import type { Operation } from 'openapi-backend';
+
+import type { Contract } from './contract.js';
+import { isOperationId, type OperationId } from './operation-ids.js';
+import { planParameters, type ParameterPlan } from './parameters.js';
+
+/** Everything the request path needs for one operation, computed once at start-up. */
+export interface OperationPlan {
+  operationId: OperationId;
+  method: string;
+  /** The contract's path template, such as /v1/deployments/{deploymentId}. */
+  path: string;
+  /** The same path in Fastify's syntax, such as /v1/deployments/:deploymentId. */
+  url: string;
+  secured: boolean;
+  body: { required: boolean } | null;
+  parameters: ParameterPlan[];
+  operation: Operation;
+  /** openapi-backend's compiled request validators for this operation. */
+  validators: ValidateFunction[];
+}
+
+/**
+ * Builds the plan of every operation in the contract. Throws when an operation has no
+ * handler, so a contract change cannot ship an unanswered operation.
+ */
+export function planOperations(contract: Contract): OperationPlan[] {
+  const globalSecurity = (contract.document.security ?? []).length > 0;
+
+  return contract.operations.map((operation) => {
+    const operationId = operation.operationId ?? '';
+    if (!isOperationId(operationId)) {
+      throw new Error(`The contract's operation ${operation.method.toUpperCase()} ${operation.path} (operationId '${operationId}') has no handler.`);
+    }
+
+    const security = operation.security ?? contract.document.security;
+    const requestBody = operation.requestBody !== undefined && !('$ref' in operation.requestBody) ? operation.requestBody : undefined;
+    return {
+      operationId,
+      method: operation.method.toUpperCase(),
+      path: operation.path,
+      url: operation.path.replace(/\{([^}]+)\}/g, ':$1'),
+      secured: security === undefined ? globalSecurity : security.length > 0,
+      body: requestBody === undefined ? null : { required: requestBody.required === true },
+      parameters: planParameters(operation),
+      operation,
+      validators: contract.api.validator.getRequestValidatorsForOperation(operationId) as ValidateFunction[],
+    };
+  });
+}
+
+/** Groups the methods of each path, for the 405 answers and their Allow header. */
+export function methodsByUrl(plans: readonly OperationPlan[]): Map<string, string[]> {
+  const methods = new Map<string, string[]>();
+  for (const plan of plans) {
+    const list = methods.get(plan.url) ?? [];
+    list.push(plan.method);
+    if (plan.method === 'GET') list.push('HEAD');
+    methods.set(plan.url, list);
+  }
+  return methods;
+}

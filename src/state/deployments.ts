@@ -1,0 +1,132 @@
+import { FINAL_DEPLOYMENT_STATUSES, type DeploymentOutcome } from '../scenarios/rules.js';
+import { notFound } from './errors.js';
+import type { Deployment, DeploymentStatus, Environment, Service, ServiceDeployment, TimelineStep } from './model.js';
+import type { Tenant } from './tenants.js';
+import { endOf, statusAt } from './timeline.js';
+
+export interface DeployRequest {
+  commit?: string;
+  branch?: string;
+  force: boolean;
+  /** Set for the preview deploy hook, together with the commit from its path. */
+  prNumber?: number;
+}
+
+// Order of the in-progress stages. The deployment reports the earliest stage that any of
+// its unfinished services is in, so it reads BUILDING only once every service builds.
+const STAGE_ORDER: readonly DeploymentStatus[] = [
+  'PENDING',
+  'INPROGRESS',
+  'PENDING_DEPENDENCY',
+  'PROVISIONING',
+  'BUILDING',
+  'DEPLOYING',
+];
+
+const FAILURE_MESSAGES: Partial<Record<DeploymentOutcome, string>> = {
+  BUILD_ERROR: 'Build failed: the build command exited with code 1.',
+  DEPLOY_ERROR: 'Deploy failed: the new tasks did not pass their health checks.',
+  ERROR: 'Deployment failed because of an internal error.',
+  CANCELLED: 'Deployment was cancelled.',
+};
+
+/**
+ * Creates a deployment of every service in the environment, with each service's
+ * timeline planned now. A deployment that arrives while an earlier one still runs
+ * waits in PENDING until the earlier one ends, as Flightcontrol queues them.
+ */
+export function createDeployment(tenant: Tenant, environment: Environment, request: DeployRequest): Deployment {
+  const now = tenant.clock.now();
+  const project = tenant.world.projects.get(environment.projectId);
+  const services = tenant.world.servicesOfEnvironment(environment.id);
+  const startAt = Math.max(now, environment.busyUntil);
+
+  const serviceDeployments = services.map((service) => planServiceDeployment(tenant, service, now, startAt));
+
+  const deployment: Deployment = {
+    id: tenant.ids.next(now),
+    projectId: environment.projectId,
+    environmentId: environment.id,
+    isPreview: environment.type === 'preview',
+    prNumber: request.prNumber ?? null,
+    gitCommit: request.commit ?? tenant.random.hex(40),
+    gitBranch: request.branch ?? (request.prNumber === undefined ? environment.source.branch : `pr-${request.prNumber}`),
+    repoUrl: project?.repoUrl ?? '',
+    force: request.force,
+    createdAt: now,
+    serviceDeployments,
+  };
+
+  const endsAt = Math.max(now, ...serviceDeployments.map((item) => endOf(item.timeline)));
+  environment.busyUntil = endsAt;
+  tenant.world.deployments.set(deployment.id, deployment);
+  return deployment;
+}
+
+export function getDeployment(tenant: Tenant, deploymentId: string): Deployment {
+  const deployment = tenant.world.deployments.get(deploymentId);
+  if (deployment === undefined) throw notFound('Deployment', deploymentId);
+  return deployment;
+}
+
+export function serviceDeploymentStatus(item: ServiceDeployment, nowMs: number): DeploymentStatus {
+  return statusAt(item.timeline, nowMs);
+}
+
+/**
+ * Aggregates the service statuses: the earliest stage while any service is unfinished;
+ * once all are final, the first failure in service order, NO_CHANGE when no service
+ * changed, and SUCCESS otherwise. A deployment without services has nothing to do.
+ */
+export function deploymentStatus(deployment: Deployment, nowMs: number): DeploymentStatus {
+  const statuses = deployment.serviceDeployments.map((item) => serviceDeploymentStatus(item, nowMs));
+  if (statuses.length === 0) return 'NO_CHANGE';
+
+  let earliestStage = -1;
+  for (const status of statuses) {
+    if (FINAL_DEPLOYMENT_STATUSES.has(status)) continue;
+    const stage = STAGE_ORDER.indexOf(status);
+    if (earliestStage === -1 || stage < earliestStage) earliestStage = stage;
+  }
+  if (earliestStage !== -1) return STAGE_ORDER[earliestStage] as DeploymentStatus;
+
+  const failure = statuses.find((status) => status !== 'SUCCESS' && status !== 'NO_CHANGE');
+  if (failure !== undefined) return failure;
+  return statuses.every((status) => status === 'NO_CHANGE') ? 'NO_CHANGE' : 'SUCCESS';
+}
+
+export function serviceDeploymentError(item: ServiceDeployment, nowMs: number): string | null {
+  const status = serviceDeploymentStatus(item, nowMs);
+  return status === item.timeline.at(-1)?.status ? item.failureMessage : null;
+}
+
+function planServiceDeployment(tenant: Tenant, service: Service, now: number, startAt: number): ServiceDeployment {
+  const { stages, outcome, serviceJitterMs } = tenant.rules.deployment;
+  const jitter = serviceJitterMs > 0 ? tenant.random.integer(0, serviceJitterMs) : 0;
+
+  const timeline: TimelineStep<DeploymentStatus>[] = [{ status: 'PENDING', atMs: now }];
+  let at = startAt + stages.pendingMs + jitter;
+  timeline.push({ status: 'INPROGRESS', atMs: at });
+  at += stages.inProgressMs;
+
+  if (outcome === 'ERROR' || outcome === 'CANCELLED' || outcome === 'NO_CHANGE') {
+    timeline.push({ status: outcome, atMs: at });
+  } else {
+    timeline.push({ status: 'BUILDING', atMs: at });
+    at += stages.buildingMs;
+    if (outcome === 'BUILD_ERROR') {
+      timeline.push({ status: 'BUILD_ERROR', atMs: at });
+    } else {
+      timeline.push({ status: 'DEPLOYING', atMs: at });
+      at += stages.deployingMs;
+      timeline.push({ status: outcome, atMs: at });
+    }
+  }
+
+  return {
+    id: tenant.ids.next(now),
+    serviceId: service.id,
+    timeline,
+    failureMessage: FAILURE_MESSAGES[outcome] ?? null,
+  };
+}

@@ -1,0 +1,28 @@
+import { SeededRandom } from './random.js';
+
+/**
+ * Creates cuid-style ids like the real API's: 25 characters, lowercase base 36, starting
+ * with "c". The layout follows cuid v1: a time part, a counter, a fingerprint and a random
+ * part. Time comes from the simulated clock and randomness from a seeded stream, so a
+ * manual clock and a fixed seed give the same ids on every run.
+ */
+export class IdGenerator {
+  private counter = 0;
+  private readonly random: SeededRandom;
+  private readonly fingerprint: string;
+
+  constructor(seed: number) {
+    this.random = new SeededRandom(seed);
+    this.fingerprint = this.random.base36(4);
+  }
+
+  next(nowMs: number): string {
+    const time = pad(Math.max(0, Math.floor(nowMs)).toString(36), 8);
+    const count = pad((this.counter++ % 36 ** 4).toString(36), 4);
+    return `c${time}${count}${this.fingerprint}${this.random.base36(8)}`;
+  }
+}
+
+function pad(text: string, length: number): string {
+  return text.length >= length ? text.slice(-length) : text.padStart(length, '0');
+}

@@ -1,0 +1,181 @@
+/** Types of the simulated Flightcontrol account. Times are epoch milliseconds. */
+
+export type EnvironmentType = 'standard' | 'preview';
+
+/** Service types as Flightcontrol names them in flightcontrol.json and the services list. */
+export type ServiceType =
+  | 'web'
+  | 'web-private'
+  | 'worker'
+  | 'network-server'
+  | 'static'
+  | 'scheduler'
+  | 'rds'
+  | 'elasticache'
+  | 'lambda-function'
+  | 's3';
+
+export const SCALABLE_SERVICE_TYPES: ReadonlySet<string> = new Set(['web', 'web-private', 'worker', 'network-server']);
+
+export type DeploymentStatus =
+  | 'PENDING'
+  | 'INPROGRESS'
+  | 'PENDING_DEPENDENCY'
+  | 'PROVISIONING'
+  | 'BUILDING'
+  | 'DEPLOYING'
+  | 'SUCCESS'
+  | 'NO_CHANGE'
+  | 'ERROR'
+  | 'BUILD_ERROR'
+  | 'DEPLOY_ERROR'
+  | 'CANCELLED';
+
+export type InvalidationStatus = 'InProgress' | 'Completed';
+
+export type JobExecutionStatus = 'INITIALIZING' | 'IN_PROGRESS' | 'COMPLETED' | 'ERROR' | 'CANCELLING' | 'CANCELLED';
+
+/** One step of a planned lifecycle: the status that holds from `atMs` on. */
+export interface TimelineStep<S extends string> {
+  status: S;
+  atMs: number;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  repoUrl: string;
+  previewSettings: PreviewSettings | null;
+  createdAt: number;
+}
+
+export interface DeployHook {
+  envId: number;
+  secret: string;
+}
+
+export interface EnvironmentSource {
+  branch: string;
+  trigger: 'push' | 'manual';
+}
+
+export interface PreviewSettings {
+  name?: string;
+  trigger?: 'push' | 'manual';
+  filter?: { labels?: string[]; toBranches?: string[]; fromBranches?: string[]; watchPaths?: string[] };
+}
+
+export interface Environment {
+  id: string;
+  projectId: string;
+  givenId: string;
+  name: string;
+  type: EnvironmentType;
+  region: string;
+  source: EnvironmentSource;
+  vpc: { id?: string; cidr?: string; private?: boolean } | null;
+  deployHook: DeployHook | null;
+  /** Time at which the last queued deployment of this environment finishes. */
+  busyUntil: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A change of desired count, which running instances follow after the transition time. */
+export interface ScalingChange {
+  from: number;
+  to: number;
+  atMs: number;
+  settlesAtMs: number;
+}
+
+export interface Scaling {
+  desiredCount: number;
+  autoscalingEnabled: boolean;
+  minInstances: number;
+  maxInstances: number;
+  lastChange: ScalingChange | null;
+}
+
+export interface Job {
+  id: string;
+  givenId: string;
+}
+
+export interface Service {
+  id: string;
+  environmentId: string;
+  projectId: string;
+  givenId: string;
+  name: string;
+  type: string;
+  /** Whether a CloudFront distribution fronts the service. */
+  cloudfront: boolean;
+  domain: string | null;
+  scaling: Scaling | null;
+  jobs: Job[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ServiceDeployment {
+  id: string;
+  serviceId: string;
+  timeline: TimelineStep<DeploymentStatus>[];
+  /** Message reported once the timeline ends on a failure status. */
+  failureMessage: string | null;
+}
+
+export interface Deployment {
+  id: string;
+  projectId: string;
+  environmentId: string;
+  isPreview: boolean;
+  prNumber: number | null;
+  gitCommit: string;
+  gitBranch: string;
+  repoUrl: string;
+  force: boolean;
+  createdAt: number;
+  serviceDeployments: ServiceDeployment[];
+}
+
+export interface Invalidation {
+  id: string;
+  serviceId: string;
+  paths: string[];
+  createdAt: number;
+  completesAt: number;
+}
+
+export type EnvVariableSource =
+  | 'plainText'
+  | 'parameterStore'
+  | 'secretsManager'
+  | 'fromParameterStore'
+  | 'fromSecretsManager'
+  | 'fromService';
+
+/**
+ * A stored variable. Flightcontrol-managed secrets keep no value, only a SHA-256
+ * fingerprint, so that no read path can echo a secret.
+ */
+export interface EnvVariable {
+  name: string;
+  source: EnvVariableSource;
+  value: string | null;
+  serviceReference: { id: string; value: string } | null;
+  secretSha256: string | null;
+  /** Time from which the variable is in effect; later than the write for managed secrets. */
+  effectiveAt: number;
+  updatedAt: number;
+}
+
+export interface JobExecution {
+  id: string;
+  serviceId: string;
+  job: Job;
+  startCommand: string | string[] | null;
+  createdAt: number;
+  timeline: TimelineStep<JobExecutionStatus>[];
+}
