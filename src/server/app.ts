@@ -49,9 +49,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     frameworkErrors: (error, request, reply) => {
-      if (error.code === 'FST_ERR_BAD_URL') return sendError(reply, badUrl());
+      if (error.code === 'FST_ERR_BAD_URL') {
+        sendError(reply, badUrl());
+        return;
+      }
       request.log.info({ err: error }, 'request rejected by the framework');
-      return sendError(reply, apiError(error.statusCode ?? 400, 'BAD_REQUEST', error.message));
+      sendError(reply, apiError(error.statusCode ?? 400, 'BAD_REQUEST', error.message));
     },
   });
   app.decorateRequest('tenant', null);

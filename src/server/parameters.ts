@@ -38,7 +38,7 @@ export function planParameters(operation: Operation): ParameterPlan[] {
       name: parameter.name,
       in: parameter.in,
       required: parameter.required === true,
-      type: schema?.type as string | undefined,
+      type: schema?.type,
       defaultValue: schema?.default,
     });
   }

@@ -45,7 +45,7 @@ export function planOperations(contract: Contract): OperationPlan[] {
       body: requestBody === undefined ? null : { required: requestBody.required === true },
       parameters: planParameters(operation),
       operation,
-      validators: contract.api.validator.getRequestValidatorsForOperation(operationId) as ValidateFunction[],
+      validators: contract.api.validator.getRequestValidatorsForOperation(operationId),
     };
   });
 }

@@ -51,7 +51,8 @@ export function writeEnvVariables(tenant: Tenant, scope: EnvVariableScope, input
   let savedCount = 0;
   let processingCount = 0;
   for (const group of GROUPS) {
-    const entries = Object.entries(input[group] ?? {});
+    const values = input[group] as Record<string, string | { id: string; value: string }> | undefined;
+    const entries = Object.entries(values ?? {});
     const managed = MANAGED_SECRET_GROUPS.has(group);
     for (const [name, value] of entries) {
       store.set(name, toVariable(name, group, value, managed ? secretsReadyAt : now, now));

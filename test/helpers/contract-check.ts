@@ -1,0 +1,88 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Operation } from 'openapi-backend';
+
+import { loadContract, type Contract } from '../../src/server/contract.js';
+
+/**
+ * Checks a response against the effective contract: the seed spec plus the additions.
+ * Every test response goes through here, so a body or status the contract does not
+ * allow fails the test that received it.
+ */
+export interface ResponseRecord {
+  method: string;
+  path: string;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  rawBody: string;
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  operation: Operation;
+}
+
+let cached: Promise<{ contract: Contract; routes: Route[]; apiError: ValidateFunction; validationError: ValidateFunction }> | undefined;
+
+function load() {
+  cached ??= (async () => {
+    const contract = await loadContract('documented');
+    const routes = contract.operations.map((operation) => ({
+      method: operation.method.toUpperCase(),
+      pattern: new RegExp(`^${operation.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      operation,
+    }));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const schemas = (contract.document.components?.schemas ?? {}) as Record<string, object>;
+    return {
+      contract,
+      routes,
+      apiError: ajv.compile(schemas.ApiError ?? {}),
+      validationError: ajv.compile(schemas.ValidationError ?? {}),
+    };
+  })();
+  return cached;
+}
+
+/** Throws an error that names the operation, status and failing fields when the response breaks the contract. */
+export async function assertResponseMatchesContract(response: ResponseRecord): Promise<void> {
+  const { contract, routes, apiError, validationError } = await load();
+  const where = `${response.method} ${response.path} -> ${response.status}`;
+  const pathOnly = response.path.split('?')[0] ?? response.path;
+
+  if (response.status >= 500) throw new Error(`${where}: the server answered ${response.status}: ${response.rawBody}`);
+  if (response.method !== 'HEAD' && response.rawBody !== '') {
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (!contentType.startsWith('application/json')) throw new Error(`${where}: content-type is '${contentType}', not application/json`);
+  }
+  if (pathOnly.startsWith('/__mock/') || pathOnly === '/health') return;
+
+  const method = response.method === 'HEAD' ? 'GET' : response.method;
+  const candidates = routes.filter((route) => route.pattern.test(pathOnly));
+  const route = candidates.find((candidate) => candidate.method === method);
+
+  if (route === undefined) {
+    // Unknown paths and methods get the API's error body; nothing else may answer there.
+    if (response.status !== 404 && response.status !== 405 && response.status !== 400) {
+      throw new Error(`${where}: no operation matches, so only 400, 404 or 405 are allowed`);
+    }
+    if (response.status === 405 && candidates.length === 0) throw new Error(`${where}: 405 on a path that no operation has`);
+    const validate = response.status === 400 ? validationError : apiError;
+    if (!validate(response.body)) throw new Error(`${where}: error body does not match: ${JSON.stringify(validate.errors)}`);
+    return;
+  }
+
+  const declared = Object.keys(route.operation.responses ?? {});
+  if (!declared.includes(String(response.status))) {
+    throw new Error(`${where}: status ${response.status} is not declared for ${route.operation.operationId} (declared: ${declared.join(', ')})`);
+  }
+  if (response.method === 'HEAD') return;
+
+  const result = contract.api.validator.validateResponse(response.body, route.operation, response.status);
+  if (!result.valid) {
+    throw new Error(`${where}: body does not match the contract for ${route.operation.operationId}: ${JSON.stringify(result.errors)}\nbody: ${response.rawBody.slice(0, 2000)}`);
+  }
+}
