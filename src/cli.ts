@@ -130,8 +130,12 @@ function clockOption(mode: string | undefined, speedText: string | undefined): C
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof WorldFixtureError || isParseArgsError(error)) {
-    process.stderr.write(`flightcontrol-mock: ${(error as Error).message}\n`);
+  if (error instanceof WorldFixtureError) {
+    process.stderr.write(`flightcontrol-mock: ${error.message}\n`);
+    process.exit(2);
+  }
+  if (error instanceof UsageError || isParseArgsError(error)) {
+    process.stderr.write(`flightcontrol-mock: ${(error as Error).message} (see --help)\n`);
     process.exit(2);
   }
   process.stderr.write(`flightcontrol-mock: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);

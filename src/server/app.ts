@@ -26,6 +26,8 @@ export interface AppOptions {
   registry: TenantRegistry;
   /** Pino level; 'silent' turns logging off. */
   logLevel?: LogLevel;
+  /** Where log lines go; standard output unless set. */
+  logStream?: NodeJS.WritableStream;
   /** Check every response against the contract (tests and --strict). */
   validateResponses?: boolean;
   /** Maximum request body in bytes; Fastify's default of 1 MiB unless set. */
@@ -44,7 +46,7 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
-    logger: loggerOptions(options.logLevel ?? 'silent'),
+    logger: loggerOptions(options.logLevel ?? 'silent', options.logStream),
     // One line per request comes from the onResponse hook below, with the hook secret redacted.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,

@@ -14,9 +14,10 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
  * Pino options for the server. The request serializer drops headers, so neither the
  * Authorization header nor a cookie can reach a log line, and redacts hook secrets.
  */
-export function loggerOptions(level: LogLevel): FastifyServerOptions['logger'] {
+export function loggerOptions(level: LogLevel, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(stream === undefined ? {} : { stream }),
     serializers: {
       req: (request: { method: string; url: string; id?: string }) => ({
         method: request.method,

@@ -22,6 +22,8 @@ export interface MockServerOptions {
   clock?: ClockOptions;
   rules?: SimulationRules;
   logLevel?: LogLevel;
+  /** Where log lines go; standard output unless set. */
+  logStream?: NodeJS.WritableStream;
   validateResponses?: boolean;
 }
 
@@ -48,6 +50,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     contract,
     registry,
     logLevel: options.logLevel ?? 'silent',
+    logStream: options.logStream,
     validateResponses: options.validateResponses ?? false,
   });
   return { app, registry, tenant };

@@ -39,6 +39,10 @@ function describeError(error: ErrorObject, scope: 'request' | 'response'): Field
   if (error.keyword === 'required') fieldSegments = [...fieldSegments, String(error.params.missingProperty)];
   if (error.keyword === 'additionalProperties') fieldSegments = [...fieldSegments, String(error.params.additionalProperty)];
 
+  // A missing body is reported by openapi-backend as a missing `requestBody` property.
+  if (scope === 'request' && segments.length === 0 && fieldSegments[0] === 'requestBody') {
+    return { path: 'body', in: 'body', message: describeMessage(error) };
+  }
   const path = formatPath(fieldSegments) || (location === 'body' ? 'body' : location);
   return { path, in: location, message: describeMessage(error) };
 }
