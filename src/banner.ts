@@ -1,7 +1,7 @@
 import type { Tenant } from './state/tenants.js';
 
 /**
- * The start-up banner: where the server listens, a working API key, the deploy-hook URLs
+ * Formats the start-up banner: where the server listens, a working API key, the deploy-hook URLs
  * of the seeded environments, a CloudFront-fronted service to invalidate, and how to stop.
  */
 export function formatBanner(address: string, tenant: Tenant, version: string): string {

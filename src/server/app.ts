@@ -26,7 +26,7 @@ export interface AppOptions {
   registry: TenantRegistry;
   /** Pino level; 'silent' turns logging off. */
   logLevel?: LogLevel;
-  /** Where log lines go; standard output unless set. */
+  /** Destination of log lines; standard output unless set. */
   logStream?: NodeJS.WritableStream;
   /** Check every response against the contract (tests and --strict). */
   validateResponses?: boolean;
@@ -41,7 +41,7 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /**
  * Builds the Fastify app without listening: one route per contract operation, each
  * handing its request to openapi-backend's validators for that operation and then to the
- * operation's handler. Only the CLI and startMock listen.
+ * operation's handler. Callers such as the CLI decide where it listens.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -123,7 +123,7 @@ function replyForError(error: FastifyError, log: FastifyInstance['log'], bodyLim
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return unsupportedMediaType(contentType);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return validationError([{ path: 'body', in: 'body', message: 'is shorter or longer than its Content-Length header says' }]);
+      return validationError([{ path: 'body', in: 'body', message: 'does not match the length in its Content-Length header' }]);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return payloadTooLarge(bodyLimit);
     default:

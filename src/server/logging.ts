@@ -3,7 +3,7 @@ import type { FastifyServerOptions } from 'fastify';
 // Deploy-hook URLs carry their secret as the second segment after /api/deploy-hook/.
 const DEPLOY_HOOK_SECRET = /^(\/api\/deploy-hook\/[^/?]*\/)[^/?]*/;
 
-/** Replaces the secret of a deploy-hook URL, so that no log line ever holds one. */
+/** Replaces the secret of a deploy-hook URL, so that no log line contains one. */
 export function redactUrl(url: string): string {
   return url.replace(DEPLOY_HOOK_SECRET, '$1[redacted]');
 }

@@ -22,7 +22,7 @@ export interface MockServerOptions {
   clock?: ClockOptions;
   rules?: SimulationRules;
   logLevel?: LogLevel;
-  /** Where log lines go; standard output unless set. */
+  /** Destination of log lines; standard output unless set. */
   logStream?: NodeJS.WritableStream;
   validateResponses?: boolean;
 }

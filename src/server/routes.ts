@@ -50,7 +50,7 @@ export function planOperations(contract: Contract): OperationPlan[] {
   });
 }
 
-/** Groups the methods of each path, for the 405 answers and their Allow header. */
+/** Groups the methods of each path, for the 405 responses and their Allow header. */
 export function methodsByUrl(plans: readonly OperationPlan[]): Map<string, string[]> {
   const methods = new Map<string, string[]>();
   for (const plan of plans) {

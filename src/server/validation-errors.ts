@@ -4,13 +4,13 @@ import type { FieldProblem } from '../state/errors.js';
 
 type Location = FieldProblem['in'];
 
-// The top-level property of openapi-backend's validation object that holds each part.
+// The top-level property of openapi-backend's validation input that contains each part of the request.
 const LOCATIONS: Record<string, Location> = { path: 'path', query: 'query', header: 'header', requestBody: 'body' };
 
 /**
  * Turns Ajv errors from openapi-backend's validators into one problem per failing field,
  * with the field named as a client writes it (`count`, `paths[0]`, `envVariables.PORT`)
- * and a message that says what is expected.
+ * and a message that states what is expected.
  */
 export function describeAjvErrors(errors: readonly ErrorObject[], scope: 'request' | 'response' = 'request'): FieldProblem[] {
   const alternatives = new Set(errors.filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf').map((error) => error.instancePath));
@@ -18,7 +18,7 @@ export function describeAjvErrors(errors: readonly ErrorObject[], scope: 'reques
   const seen = new Set<string>();
 
   for (const error of errors) {
-    // The branches of a oneOf report their own errors; the oneOf error alone says it better.
+    // The branches of a oneOf report their own errors, which the single oneOf error describes better.
     if (/\/(oneOf|anyOf)\/\d+\//.test(error.schemaPath) && [...alternatives].some((path) => error.instancePath.startsWith(path))) continue;
 
     const problem = describeError(error, scope);

@@ -28,7 +28,7 @@ export class ClockError extends Error {}
 
 /**
  * Creates a clock. The real and scaled modes follow the wall clock; the manual mode
- * stands still until `advance` or `set` moves it. All modes accept `advance` and `set`,
+ * stays still until `advance` or `set` moves it. All modes accept `advance` and `set`,
  * which add an offset, so a running server can still skip ahead.
  */
 export function createClock(options: ClockOptions): Clock {

@@ -74,9 +74,10 @@ export function serviceDeploymentStatus(item: ServiceDeployment, nowMs: number):
 }
 
 /**
- * Aggregates the service statuses: the earliest stage while any service is unfinished;
- * once all are final, the first failure in service order, NO_CHANGE when no service
- * changed, and SUCCESS otherwise. A deployment without services has nothing to do.
+ * Aggregates the service statuses. While any service is unfinished, the deployment is in
+ * the earliest stage among them. Once all are final, it takes the first failure in service
+ * order, or NO_CHANGE when no service changed, or SUCCESS. A deployment without services
+ * has nothing to do, so it reads NO_CHANGE.
  */
 export function deploymentStatus(deployment: Deployment, nowMs: number): DeploymentStatus {
   const statuses = deployment.serviceDeployments.map((item) => serviceDeploymentStatus(item, nowMs));

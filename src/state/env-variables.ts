@@ -34,7 +34,7 @@ const GROUPS: readonly EnvVariableSource[] = [
 /**
  * Saves variables for an environment or a service. Plain text and references take effect
  * at once; Flightcontrol-managed secrets take effect after the scenario's delay and make
- * the answer asynchronous. A secret's value is never stored, only its SHA-256.
+ * the response asynchronous. A secret's value is never stored, only its SHA-256.
  */
 export function writeEnvVariables(tenant: Tenant, scope: EnvVariableScope, input: EnvVariablesInput): EnvVariablesResult {
   checkScopeExists(tenant, scope);

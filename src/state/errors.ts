@@ -1,6 +1,6 @@
 /**
  * Failures of the simulation, described in domain terms. The HTTP layer maps each code to
- * a status and an error body in one place (src/server/errors.ts); nothing here knows HTTP.
+ * a status and an error body in one place (src/server/errors.ts), so nothing here depends on HTTP.
  */
 export type DomainErrorCode =
   | 'NOT_FOUND'

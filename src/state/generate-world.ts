@@ -101,7 +101,7 @@ export function generateWorld(options: GenerateOptions): WorldDefinition {
   };
 }
 
-/** A fixed-time cuid-style id for generated entities, which exist before the clock starts. */
+/** Draws a cuid-style id for generated entities, which exist before the clock starts, so it has no time part. */
 function cuidLike(random: SeededRandom): string {
   return `cl${random.base36(23)}`;
 }

@@ -3,7 +3,7 @@ import type { Invalidation, InvalidationStatus } from './model.js';
 import type { Tenant } from './tenants.js';
 
 // AWS CloudFront's limits: a path has at most 4,000 characters, and one distribution
-// holds at most 3,000 file paths and 15 wildcard paths in invalidations in progress.
+// accepts at most 3,000 file paths and 15 wildcard paths in invalidations in progress.
 export const MAX_PATH_LENGTH = 4_000;
 export const MAX_FILE_PATHS_IN_PROGRESS = 3_000;
 export const MAX_WILDCARD_PATHS_IN_PROGRESS = 15;

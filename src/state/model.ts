@@ -35,7 +35,7 @@ export type InvalidationStatus = 'InProgress' | 'Completed';
 
 export type JobExecutionStatus = 'INITIALIZING' | 'IN_PROGRESS' | 'COMPLETED' | 'ERROR' | 'CANCELLING' | 'CANCELLED';
 
-/** One step of a planned lifecycle: the status that holds from `atMs` on. */
+/** One step of a planned lifecycle: the status that applies from `atMs` on. */
 export interface TimelineStep<S extends string> {
   status: S;
   atMs: number;

@@ -31,7 +31,9 @@ export function updateScaling(tenant: Tenant, serviceId: string, operation: Scal
   if (count < MIN_COUNT || count > MAX_COUNT) throw countOutOfRange('count', count);
 
   const previous = scaling.desiredCount;
-  const next = operation === 'set' ? count : operation === 'add' ? previous + count : previous - count;
+  let next = count;
+  if (operation === 'add') next = previous + count;
+  if (operation === 'remove') next = previous - count;
   if (next < MIN_COUNT || next > MAX_COUNT) throw countOutOfRange('count', next, `${operation} ${count} from ${previous}`);
 
   const now = tenant.clock.now();

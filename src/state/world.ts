@@ -108,7 +108,8 @@ export class World {
 
 function compareServices(a: Service, b: Service): number {
   if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? -1 : 1;
 }
 
 function defaultDomain(type: string, givenId: string, cloudfront: boolean): string | null {
