@@ -38,7 +38,7 @@ const GROUPS: readonly EnvVariableSource[] = [
  */
 export function writeEnvVariables(tenant: Tenant, scope: EnvVariableScope, input: EnvVariablesInput): EnvVariablesResult {
   checkScopeExists(tenant, scope);
-  checkNamesAreUnique(input);
+  checkNames(input);
 
   const now = tenant.clock.now();
   const secretsReadyAt = now + tenant.rules.managedSecretMs;
@@ -87,11 +87,25 @@ function checkScopeExists(tenant: Tenant, scope: EnvVariableScope): void {
   if (scope.kind === 'service' && !tenant.world.services.has(scope.id)) throw notFound('Service', scope.id);
 }
 
-/** Rejects a name given in two groups, because which one should win is ambiguous. */
-function checkNamesAreUnique(input: EnvVariablesInput): void {
+/**
+ * Describes why a variable name cannot be used, or returns null for a valid name. A process
+ * cannot hold an empty name or one with "=", because setenv(3) fails on both.
+ */
+export function variableNameProblem(name: string): string | null {
+  if (name === '') return 'contains a variable with an empty name. Give every variable a non-empty name';
+  if (name.includes('=')) return `contains the variable name ${JSON.stringify(name)}, which is invalid because a name cannot contain "="`;
+  return null;
+}
+
+/** Rejects invalid names, and a name given in two groups, because which one should win is ambiguous. */
+function checkNames(input: EnvVariablesInput): void {
   const seen = new Map<string, EnvVariableSource>();
   for (const group of GROUPS) {
     for (const name of Object.keys(input[group] ?? {})) {
+      const problem = variableNameProblem(name);
+      if (problem !== null) {
+        throw new DomainError('INVALID_INPUT', `Invalid request: ${group} ${problem}.`, [{ path: group, in: 'body', message: problem }]);
+      }
       const earlier = seen.get(name);
       if (earlier !== undefined) {
         throw new DomainError('INVALID_INPUT', `Invalid request: variable ${name} is given in both ${earlier} and ${group}.`, [

@@ -1,3 +1,4 @@
+import { variableNameProblem } from './env-variables.js';
 import { DomainError, notFound } from './errors.js';
 import type { Environment, EnvironmentSource, PreviewSettings, Project, Service } from './model.js';
 import { SCALABLE_SERVICE_TYPES } from './model.js';
@@ -34,11 +35,18 @@ export interface EnvironmentEdit {
   source?: { branch?: string; trigger?: 'push' | 'manual' };
 }
 
+/** The request body of the preview-environment endpoint, which nests trigger and filter under `source`. */
+export interface PreviewEnvironmentInput {
+  name?: string;
+  source?: { trigger?: 'push' | 'manual'; filter?: PreviewSettings['filter'] };
+}
+
 /** Creates a standard environment with its services and a deploy hook, so it can be deployed at once. */
 export function createEnvironment(tenant: Tenant, projectId: string, input: EnvironmentInput): Environment {
   const project = findProject(tenant, projectId);
   checkName(input.name);
   checkRegion(input.region);
+  checkVariableNames(input.envVariables ?? {});
   const serviceInputs = checkServices(input.services ?? []);
 
   const now = tenant.clock.now();
@@ -85,6 +93,7 @@ export function editEnvironmentByName(tenant: Tenant, projectId: string, input: 
   }
 
   const now = tenant.clock.now();
+  checkVariableNames(input.envVariables ?? {});
   const serviceInputs = checkServices(input.services ?? []);
   environment.source = mergeSource(environment.source, input.source);
   if (input.vpc) environment.vpc = { ...environment.vpc, ...input.vpc };
@@ -116,10 +125,16 @@ export function editEnvironment(tenant: Tenant, projectId: string, environmentId
   return environment;
 }
 
-export function updatePreviewSettings(tenant: Tenant, projectId: string, settings: PreviewSettings): Project {
+/** Updates a project's preview-environment settings. Fields the request leaves out keep their value. */
+export function updatePreviewSettings(tenant: Tenant, projectId: string, input: PreviewEnvironmentInput): Project {
   const project = findProject(tenant, projectId);
-  if (settings.name !== undefined) checkName(settings.name);
-  project.previewSettings = { ...project.previewSettings, ...settings };
+  if (input.name !== undefined) checkName(input.name);
+
+  const settings: PreviewSettings = { ...project.previewSettings };
+  if (input.name !== undefined) settings.name = input.name;
+  if (input.source?.trigger !== undefined) settings.trigger = input.source.trigger;
+  if (input.source?.filter !== undefined) settings.filter = { ...input.source.filter };
+  project.previewSettings = settings;
   return project;
 }
 
@@ -197,6 +212,13 @@ function mergeSource(current: EnvironmentSource, change: EnvironmentEdit['source
 
 function checkName(name: string): void {
   if (name.trim() === '') throw invalid('name', 'must not be empty');
+}
+
+function checkVariableNames(variables: Record<string, string>): void {
+  for (const name of Object.keys(variables)) {
+    const problem = variableNameProblem(name);
+    if (problem !== null) throw invalid('envVariables', problem);
+  }
 }
 
 function checkRegion(region: string): void {

@@ -5,8 +5,8 @@ import {
   updatePreviewSettings,
   type EnvironmentEdit,
   type EnvironmentInput,
+  type PreviewEnvironmentInput,
 } from '../../state/environments.js';
-import type { PreviewSettings } from '../../state/model.js';
 import { ok, stringParam, tenantOf, type OperationHandler } from './types.js';
 
 export const createEnvironmentHandler: OperationHandler = (request) => {
@@ -40,6 +40,6 @@ export const editEnvironmentByIdHandler: OperationHandler = (request) => {
 };
 
 export const updatePreviewEnvironmentHandler: OperationHandler = (request) => {
-  updatePreviewSettings(tenantOf(request), stringParam(request.path, 'projectId'), request.body as PreviewSettings);
+  updatePreviewSettings(tenantOf(request), stringParam(request.path, 'projectId'), request.body as PreviewEnvironmentInput);
   return ok([{ message: 'Preview Environment updated successfully' }]);
 };
