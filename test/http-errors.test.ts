@@ -39,7 +39,7 @@ describe('routing and HTTP errors', () => {
     ['DELETE', '/v1/services', 'GET, HEAD'],
     ['PUT', '/v1/services/svc_1/scaling', 'GET, HEAD, POST'],
     ['GET', '/v1/projects/prj_1/environments', 'POST, PATCH'],
-    ['DELETE', '/api/deploy-hook/12/s3cr3t', 'GET, HEAD'],
+    ['DELETE', '/api/deploy-hook/12/s3cr3t', 'GET'],
   ])('answers %s %s with 405 and Allow', async (method, path, allow) => {
     const response = await server.request(method, path, { key: null });
     expect(response.status).toBe(405);
@@ -54,6 +54,13 @@ describe('routing and HTTP errors', () => {
 
     const anonymous = await server.request('HEAD', '/v1/services', { key: null });
     expect(anonymous.status).toBe(401);
+  });
+
+  it('creates nothing on HEAD of a hook', async () => {
+    const response = await server.request('HEAD', '/api/deploy-hook/12/s3cr3t', { key: null });
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('GET');
+    expect(server.tenant.world.deployments.size).toBe(0);
   });
 
   it('answers a CORS preflight without credentials', async () => {

@@ -71,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.route({
       method: plan.method,
       url: plan.url,
+      exposeHeadRoute: plan.exposeHead,
       onRequest: plan.secured ? authHook(options.registry) : undefined,
       handler: operationRoute(plan, OPERATION_HANDLERS[plan.operationId], deps),
     });

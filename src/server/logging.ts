@@ -1,7 +1,8 @@
 import type { FastifyServerOptions } from 'fastify';
 
-// Deploy-hook URLs carry their secret as the second segment after /api/deploy-hook/.
-const DEPLOY_HOOK_SECRET = /^(\/api\/deploy-hook\/[^/?]*\/)[^/?]*/;
+// Deploy-hook URLs carry their secret as the second segment after /api/deploy-hook/. The
+// match ignores case, because a wrongly cased URL still carries a real secret.
+const DEPLOY_HOOK_SECRET = /^(\/api\/deploy-hook\/[^/?]*\/)[^/?]*/i;
 
 /** Replaces the secret of a deploy-hook URL, so that no log line contains one. */
 export function redactUrl(url: string): string {

@@ -5,6 +5,10 @@ import type { Contract } from './contract.js';
 import { isOperationId, type OperationId } from './operation-ids.js';
 import { planParameters, type ParameterPlan } from './parameters.js';
 
+// GET operations that change state. Fastify would answer HEAD by running the GET handler,
+// so a link checker sending HEAD to a hook URL would start a deployment; these get none.
+const STATE_CHANGING_GETS: ReadonlySet<string> = new Set(['triggerDeployHook', 'triggerPreviewDeployHook']);
+
 /** Everything the request path needs for one operation, computed once at start-up. */
 export interface OperationPlan {
   operationId: OperationId;
@@ -14,6 +18,8 @@ export interface OperationPlan {
   /** The same path in Fastify's syntax, such as /v1/deployments/:deploymentId. */
   url: string;
   secured: boolean;
+  /** Whether Fastify answers HEAD for this GET operation. */
+  exposeHead: boolean;
   body: { required: boolean } | null;
   parameters: ParameterPlan[];
   operation: Operation;
@@ -42,6 +48,7 @@ export function planOperations(contract: Contract): OperationPlan[] {
       path: operation.path,
       url: operation.path.replace(/\{([^}]+)\}/g, ':$1'),
       secured: security === undefined ? globalSecurity : security.length > 0,
+      exposeHead: operation.method.toUpperCase() === 'GET' && !STATE_CHANGING_GETS.has(operationId),
       body: requestBody === undefined ? null : { required: requestBody.required === true },
       parameters: planParameters(operation),
       operation,
@@ -56,7 +63,7 @@ export function methodsByUrl(plans: readonly OperationPlan[]): Map<string, strin
   for (const plan of plans) {
     const list = methods.get(plan.url) ?? [];
     list.push(plan.method);
-    if (plan.method === 'GET') list.push('HEAD');
+    if (plan.exposeHead) list.push('HEAD');
     methods.set(plan.url, list);
   }
   return methods;

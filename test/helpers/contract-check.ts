@@ -65,7 +65,8 @@ export async function assertResponseMatchesContract(response: ResponseRecord): P
     return;
   }
 
-  const method = response.method === 'HEAD' ? 'GET' : response.method;
+  // HEAD runs the GET operation, except where the server refuses it with 405.
+  const method = response.method === 'HEAD' && response.status !== 405 ? 'GET' : response.method;
   const candidates = routes.filter((route) => route.pattern.test(pathOnly));
   const route = candidates.find((candidate) => candidate.method === method);
 
@@ -76,7 +77,7 @@ export async function assertResponseMatchesContract(response: ResponseRecord): P
     }
     if (response.status === 405 && candidates.length === 0) throw new Error(`${where}: 405 on a path that no operation has`);
     const validate = response.status === 400 ? validationError : apiError;
-    if (!validate(response.body)) throw new Error(`${where}: error body does not match: ${JSON.stringify(validate.errors)}`);
+    if (response.method !== 'HEAD' && !validate(response.body)) throw new Error(`${where}: error body does not match: ${JSON.stringify(validate.errors)}`);
     return;
   }
 

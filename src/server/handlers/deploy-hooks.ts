@@ -1,5 +1,5 @@
 import { createDeployment } from '../../state/deployments.js';
-import { DomainError, invalidField } from '../../state/errors.js';
+import { DomainError, type FieldProblem } from '../../state/errors.js';
 import type { Environment } from '../../state/model.js';
 import type { HookMatch } from '../../state/tenants.js';
 import { ok, type OperationHandler, type OperationRequest } from './types.js';
@@ -8,9 +8,15 @@ import { ok, type OperationHandler, type OperationRequest } from './types.js';
 export const triggerDeployHookHandler: OperationHandler = (request) => {
   const commit = request.query.commit as string | undefined;
   const branch = request.query.branch as string | undefined;
+  // An empty value, such as an unset CI variable gives, is rejected because it would
+  // otherwise become the deployment's gitCommit or gitBranch.
+  const problems: FieldProblem[] = [];
+  if (commit === '') problems.push({ path: 'commit', in: 'query', message: 'must be a commit SHA or left out, not empty' });
+  if (branch === '') problems.push({ path: 'branch', in: 'query', message: 'must be a branch name or left out, not empty' });
   if (commit !== undefined && branch === undefined) {
-    throw invalidField({ path: 'branch', in: 'query', message: 'is required when commit is given; add &branch=BRANCH_NAME' });
+    problems.push({ path: 'branch', in: 'query', message: 'is required when commit is given; add &branch=BRANCH_NAME' });
   }
+  rejectProblems(problems);
 
   const match = findHook(request, request.path.envId as number);
   if (match.environment.type === 'preview') {
@@ -27,6 +33,11 @@ export const triggerDeployHookHandler: OperationHandler = (request) => {
 
 /** GET /api/deploy-hook/{previewEnvId}/{secret}/{prNumber}/{commitSHA}: deploys a pull request's preview. */
 export const triggerPreviewDeployHookHandler: OperationHandler = (request) => {
+  const prNumber = request.path.prNumber as number;
+  if (prNumber < 1) {
+    rejectProblems([{ path: 'prNumber', in: 'path', message: `must be a pull request number of 1 or more, got ${prNumber}` }]);
+  }
+
   const match = findHook(request, request.path.previewEnvId as number);
   if (match.environment.type !== 'preview') {
     throw hookNotFound(`Deploy hook ${match.environment.deployHook?.envId ?? ''} belongs to a standard environment; call it without the pull request number and commit SHA.`);
@@ -35,7 +46,7 @@ export const triggerPreviewDeployHookHandler: OperationHandler = (request) => {
   const deployment = createDeployment(match.tenant, match.environment, {
     commit: String(request.path.commitSHA),
     force: request.query.force === true,
-    prNumber: request.path.prNumber as number,
+    prNumber,
   });
   return ok({ success: true, deploymentId: deployment.id });
 };
@@ -47,6 +58,13 @@ function findHook(request: OperationRequest, envId: number): HookMatch & { envir
     throw hookNotFound(`No deploy hook matches envId ${envId} and this secret. Copy the hook URL from the environment's deploy-hook settings.`);
   }
   return match;
+}
+
+/** Throws one validation error that lists every problem, so the caller can fix them all at once. */
+function rejectProblems(problems: FieldProblem[]): void {
+  if (problems.length === 0) return;
+  const described = problems.map((problem) => `${problem.path} ${problem.message}`).join('; ');
+  throw new DomainError('INVALID_INPUT', `Invalid request: ${described}.`, problems);
 }
 
 function hookNotFound(message: string): DomainError {
