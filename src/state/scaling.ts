@@ -67,7 +67,7 @@ function scalableService(tenant: Tenant, serviceId: string): { service: Service;
   if (service.scaling === null) {
     throw new DomainError(
       'SERVICE_NOT_SCALABLE',
-      `Service ${serviceId} is a ${service.type} service, which does not scale. Scaling applies to web, web-private, worker and network-server services.`,
+      `Service ${serviceId} has type ${service.type}, which does not scale. Scaling applies to web, web-private, worker and network-server services.`,
     );
   }
   return { service, scaling: service.scaling };
