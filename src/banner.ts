@@ -37,6 +37,10 @@ export function formatBanner(address: string, tenant: Tenant, version: string): 
     );
   }
 
+  lines.push(
+    '',
+    `  Scenario       ${tenant.scenario.name}${tenant.scenario.keys.acceptAny ? '; any other key of 8 to 128 letters, digits, _ - or . gets a fresh world' : ''}`,
+  );
   lines.push('', `  Clock          ${describeClock(tenant)}`, '  Stop           press Ctrl+C, or send SIGTERM', '');
   return `${lines.join('\n')}\n`;
 }

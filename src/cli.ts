@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { formatBanner } from './banner.js';
+import { BUILTIN_SCENARIOS } from './scenarios/builtin.js';
+import { ScenarioError } from './scenarios/load-scenario.js';
 import type { ClockOptions } from './state/clock.js';
 import { WorldFixtureError } from './state/world-fixture.js';
 import type { LogLevel } from './server/logging.js';
@@ -17,8 +19,12 @@ Serves a stateful mock of the Flightcontrol management API.
 Options (each also read from the environment variable in brackets):
   --port N            TCP port to listen on; 0 picks a free port (PORT, default 4010)
   --host ADDRESS      Address to listen on (HOST, default 127.0.0.1)
+  --scenario NAME|FILE
+                      Built-in scenario (${Object.keys(BUILTIN_SCENARIOS).join(', ')})
+                      or a YAML or JSON scenario file (SCENARIO, default default)
   --seed N            Seed of the generated world and of every random draw, an
-                      integer from 0 to 4294967295 (SEED, default ${DEFAULT_SEED})
+                      integer from 0 to 4294967295; overrides the scenario's seed
+                      (SEED, default ${DEFAULT_SEED})
   --world FILE        World fixture (JSON) with exact ids, used instead of the
                       generated world (WORLD)
   --min-services N    Add generated services until the world has at least N
@@ -48,6 +54,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      scenario: { type: 'string' },
       seed: { type: 'string' },
       world: { type: 'string' },
       'min-services': { type: 'string' },
@@ -71,13 +78,15 @@ async function main(argv: string[]): Promise<void> {
   const env = process.env;
   const port = integerOption('--port', values.port ?? env.PORT, 4010, 0, 65535);
   const host = values.host ?? env.HOST ?? '127.0.0.1';
-  const seed = integerOption('--seed', values.seed ?? env.SEED, DEFAULT_SEED, 0, 4294967295);
+  const seedText = values.seed ?? env.SEED;
+  const seed = seedText === undefined ? undefined : integerOption('--seed', seedText, DEFAULT_SEED, 0, 4294967295);
   const minServicesText = values['min-services'] ?? env.MIN_SERVICES;
   const minServices = minServicesText === undefined ? undefined : integerOption('--min-services', minServicesText, 0, 0, 100_000);
   const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`invalid --log-level '${logLevel}': expected one of ${LOG_LEVELS.join(', ')}`);
 
   const server = await createMockServer({
+    scenario: values.scenario ?? env.SCENARIO,
     seed,
     worldFile: values.world ?? env.WORLD,
     minServices,
@@ -130,7 +139,7 @@ function clockOption(mode: string | undefined, speedText: string | undefined): C
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof WorldFixtureError) {
+  if (error instanceof WorldFixtureError || error instanceof ScenarioError) {
     process.stderr.write(`flightcontrol-mock: ${error.message}\n`);
     process.exit(2);
   }

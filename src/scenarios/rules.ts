@@ -11,6 +11,14 @@ export interface StageDurations {
   deployingMs: number;
 }
 
+/** A deployment rule of a scenario, with durations in milliseconds. */
+export interface DeploymentRulePlan {
+  match: { environment?: string; branch?: string; commit?: string };
+  stages?: Partial<StageDurations>;
+  outcome?: DeploymentOutcome;
+  services: Record<string, { stages?: Partial<StageDurations>; outcome?: DeploymentOutcome }>;
+}
+
 /**
  * Numbers and outcomes that the simulation plans lifecycles with. A scenario supplies
  * them; DEFAULT_RULES is what a plain start uses.
@@ -21,6 +29,8 @@ export interface SimulationRules {
     outcome: DeploymentOutcome;
     /** Upper bound of a per-service delay drawn from the seed, so services do not move in lockstep. */
     serviceJitterMs: number;
+    /** Rules for particular deployments; the first whose match fits applies. */
+    rules: DeploymentRulePlan[];
   };
   invalidationMs: number;
   /** Time for running instances to follow a change of desired count. */
@@ -38,6 +48,7 @@ export const DEFAULT_RULES: SimulationRules = {
     stages: { pendingMs: 5_000, inProgressMs: 10_000, buildingMs: 120_000, deployingMs: 60_000 },
     outcome: 'SUCCESS',
     serviceJitterMs: 5_000,
+    rules: [],
   },
   invalidationMs: 60_000,
   scalingTransitionMs: 30_000,

@@ -4,7 +4,8 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 import type { TenantRegistry } from '../state/tenants.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import type { Contract } from './contract.js';
-import { registerControlRoutes } from './control.js';
+import { CONTROL_OPERATION_IDS } from './control/control-ids.js';
+import { createControlHandlers } from './control/handlers.js';
 import {
   apiError,
   badUrl,
@@ -18,11 +19,15 @@ import {
 } from './errors.js';
 import { OPERATION_HANDLERS } from './handlers/index.js';
 import { loggerOptions, redactUrl, type LogLevel } from './logging.js';
-import { authHook, operationRoute, sendError } from './pipeline.js';
-import { methodsByUrl, planOperations } from './routes.js';
+import { OPERATION_IDS } from './operation-ids.js';
+import { authHook, operationRoute, sendError, type PipelineDependencies } from './pipeline.js';
+import { methodsByUrl, planOperations, type OperationPlan } from './routes.js';
+import type { OperationHandler } from './handlers/types.js';
 
 export interface AppOptions {
   contract: Contract;
+  /** The control API's contract, served under /__mock/. */
+  controlContract: Contract;
   registry: TenantRegistry;
   /** Pino level; 'silent' turns logging off. */
   logLevel?: LogLevel;
@@ -60,34 +65,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.decorateRequest('tenant', null);
+  app.decorateRequest('allowedProjects', null);
   app.decorateRequest('operationId', null);
+  app.decorateRequest('journaled', false);
+  app.decorateRequest('faultLabel', null);
 
   registerJsonBodyParser(app);
   await app.register(cors, { origin: true, strictPreflight: false, exposedHeaders: ['Retry-After', 'Allow'] });
 
-  const plans = planOperations(options.contract);
-  const deps = { contract: options.contract, registry: options.registry, validateResponses: options.validateResponses ?? false };
-  for (const plan of plans) {
-    app.route({
-      method: plan.method,
-      url: plan.url,
-      exposeHeadRoute: plan.exposeHead,
-      onRequest: plan.secured ? authHook(options.registry) : undefined,
-      handler: operationRoute(plan, OPERATION_HANDLERS[plan.operationId], deps),
-    });
-  }
+  const plans = planOperations(options.contract, OPERATION_IDS);
+  const base = { contract: options.contract, registry: options.registry, validateResponses: options.validateResponses ?? false };
+  registerOperations(app, plans, OPERATION_HANDLERS, { ...base, journaled: true });
 
-  for (const [url, allowed] of methodsByUrl(plans)) {
+  const controlPlans = planOperations(options.controlContract, CONTROL_OPERATION_IDS);
+  const controlHandlers = createControlHandlers({ contract: options.contract, controlDocument: options.controlContract.document });
+  registerOperations(app, controlPlans, controlHandlers, { ...base, contract: options.controlContract, journaled: false });
+
+  for (const [url, allowed] of methodsByUrl([...plans, ...controlPlans])) {
     const missing = ROUTED_METHODS.filter((method) => !allowed.includes(method));
     if (missing.length === 0) continue;
     app.route({
       method: [...missing],
       url,
-      handler: (request, reply) => sendError(reply, methodNotAllowed(request.method, request.url.split('?')[0] ?? url, allowed)),
+      handler: (request, reply) => sendError(reply, methodNotAllowed(request.method, redactUrl(request.url.split('?')[0] ?? url), allowed)),
     });
   }
 
-  registerControlRoutes(app, options.registry);
   app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
 
   app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound(request.method, redactUrl(request.url.split('?')[0] ?? ''))));
@@ -96,12 +99,29 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   app.addHook('onResponse', (request, reply, done) => {
+    const tenant = request.tenant;
+    if (tenant !== null && request.journaled) {
+      tenant.journal.record(
+        {
+          method: request.method,
+          url: redactUrl(request.url),
+          operationId: request.operationId,
+          status: reply.statusCode,
+          durationMs: Math.round(reply.elapsedTime * 100) / 100,
+          fault: request.faultLabel,
+          body: redactBody(request.body),
+        },
+        tenant.clock.now(),
+      );
+    }
+
     const entry = {
       method: request.method,
       url: redactUrl(request.url),
       statusCode: reply.statusCode,
       operationId: request.operationId ?? undefined,
-      tenant: request.tenant?.id,
+      tenant: tenant?.id,
+      fault: request.faultLabel ?? undefined,
       responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
     };
     if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
@@ -110,6 +130,38 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+function registerOperations(app: FastifyInstance, plans: OperationPlan[], handlers: Record<string, OperationHandler>, deps: PipelineDependencies): void {
+  for (const plan of plans) {
+    const handler = handlers[plan.operationId];
+    if (handler === undefined) throw new Error(`Operation ${plan.operationId} has no handler.`);
+    app.route({
+      method: plan.method,
+      url: plan.url,
+      exposeHeadRoute: plan.exposeHead,
+      onRequest: plan.secured ? authHook(deps.registry) : undefined,
+      handler: operationRoute(plan, handler, deps),
+    });
+  }
+}
+
+// Groups of env-variable bodies whose values are secrets, kept out of the journal.
+const SECRET_GROUPS = ['parameterStore', 'secretsManager'];
+
+/** Copies a JSON body for the journal with secret values replaced. */
+function redactBody(body: unknown): unknown {
+  if (body === undefined) return null;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+
+  const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const group of SECRET_GROUPS) {
+    const values = copy[group];
+    if (typeof values === 'object' && values !== null) {
+      copy[group] = Object.fromEntries(Object.keys(values).map((name) => [name, '[redacted]']));
+    }
+  }
+  return copy;
 }
 
 /** Maps Fastify's parsing errors to the API's error bodies; anything unexpected is a logged 500. */

@@ -5,8 +5,11 @@ import addFormats from 'ajv-formats';
 import { OpenAPIBackend, type Document, type Operation } from 'openapi-backend';
 import { parse as parseYaml } from 'yaml';
 
-/** Which contract to load: the seed file alone, or the seed with the documented additions. */
-export type ContractKind = 'documented' | 'seed';
+/**
+ * Which contract to load: the seed file alone, the seed with the documented additions, or
+ * the mock's own control API.
+ */
+export type ContractKind = 'documented' | 'seed' | 'control';
 
 export interface Contract {
   readonly kind: ContractKind;
@@ -21,6 +24,7 @@ export interface Contract {
 export const SPEC_DIRECTORY = fileURLToPath(new URL('../../spec/', import.meta.url));
 export const SEED_SPEC_FILE = `${SPEC_DIRECTORY}flightcontrol-openapi.yml`;
 export const ADDITIONS_FILE = `${SPEC_DIRECTORY}flightcontrol-additions.yml`;
+export const CONTROL_API_FILE = `${SPEC_DIRECTORY}control-api.yml`;
 
 // Keys under which an addition replaces the seed's entry whole instead of merging into it:
 // a schema, a response of one status, or an operation's parameter list.
@@ -42,6 +46,7 @@ export function loadContract(kind: ContractKind = 'documented'): Promise<Contrac
 }
 
 export function readContractDocument(kind: ContractKind): Document {
+  if (kind === 'control') return readYaml(CONTROL_API_FILE) as Document;
   const seed = readYaml(SEED_SPEC_FILE);
   if (kind === 'seed') return seed as Document;
   return mergeAdditions(seed, readYaml(ADDITIONS_FILE)) as Document;

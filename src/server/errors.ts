@@ -75,6 +75,21 @@ export function internalError(detail: string): ErrorReply {
   return { status: 500, body: { error: detail, message: 'There was an unexpected error.' } };
 }
 
+/**
+ * The answer of an injected fault. The x-mock-fault header names the fault, so a person
+ * reading a client's log can tell a scripted failure from a bug.
+ */
+export function faultReply(status: number, retryAfterSeconds: number, label: string): ErrorReply {
+  const headers: Record<string, string> = { 'x-mock-fault': label };
+  if (status === 429) {
+    headers['retry-after'] = String(retryAfterSeconds);
+    return { ...apiError(429, 'RATE_LIMITED', `Too many requests: retry after ${retryAfterSeconds} seconds.`), headers };
+  }
+  if (status === 502) return { ...apiError(502, 'BAD_GATEWAY', 'Bad gateway: the request could not reach the API. Retry it.'), headers };
+  if (status === 503) return { ...apiError(503, 'SERVICE_UNAVAILABLE', 'Service unavailable: retry the request later.'), headers };
+  return { ...internalError('Internal Server Error'), headers };
+}
+
 type DomainReplyBuilder = (error: DomainError) => ErrorReply;
 
 // How each domain failure reaches the client. The invalidation errors use the `{error}`

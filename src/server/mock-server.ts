@@ -1,25 +1,32 @@
+import { resolve } from 'node:path';
+
 import type { FastifyInstance } from 'fastify';
 
-import { DEFAULT_RULES, type SimulationRules } from '../scenarios/rules.js';
-import { createClock, type ClockOptions } from '../state/clock.js';
-import { generateWorld, topUpServices } from '../state/generate-world.js';
+import { compileScenario, DEFAULT_SEED, type CompiledScenario } from '../scenarios/compile-scenario.js';
+import { checkScenario, loadScenario, type LocatedScenario } from '../scenarios/load-scenario.js';
+import type { SimulationRules } from '../scenarios/rules.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import type { ClockOptions } from '../state/clock.js';
+import { topUpServices } from '../state/generate-world.js';
 import { TenantRegistry, type Tenant } from '../state/tenants.js';
 import type { WorldDefinition } from '../state/world-definition.js';
-import { loadWorldFixture } from '../state/world-fixture.js';
 import { buildApp } from './app.js';
 import { loadContract } from './contract.js';
 import type { LogLevel } from './logging.js';
 
 export interface MockServerOptions {
-  /** Seed of the generated world and of every random draw. */
+  /** A built-in scenario name, a path to a YAML or JSON scenario file, or a scenario object. */
+  scenario?: string | Scenario;
+  /** Seed of the generated world and of every random draw; overrides the scenario's. */
   seed?: number;
-  /** A world fixture file with exact ids, used instead of the generated world. */
+  /** A world fixture file with exact ids, used instead of the scenario's world. */
   worldFile?: string;
-  /** An already parsed world, used instead of the generated one. */
+  /** An already parsed world, used instead of the scenario's world. */
   world?: WorldDefinition;
   /** Top the world up with generated services until it has this many. */
   minServices?: number;
   clock?: ClockOptions;
+  /** Lifecycle rules that replace the scenario's, for tests of one rule. */
   rules?: SimulationRules;
   logLevel?: LogLevel;
   /** Destination of log lines; standard output unless set. */
@@ -30,28 +37,50 @@ export interface MockServerOptions {
 export interface MockServer {
   app: FastifyInstance;
   registry: TenantRegistry;
-  /** The tenant of the world the server started with. */
+  /** The tenant of the scenario's own world and keys. */
   tenant: Tenant;
+  scenario: CompiledScenario;
 }
 
-export const DEFAULT_SEED = 1;
+export { DEFAULT_SEED };
 
-/** Loads the contract and the world, and builds the app that serves them. Does not listen. */
+/** Loads the contracts, the scenario and its world, and builds the app that serves them. Does not listen. */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const seed = options.seed ?? DEFAULT_SEED;
-  let definition = options.world ?? (options.worldFile === undefined ? generateWorld({ seed }) : await loadWorldFixture(options.worldFile, seed));
-  if (options.minServices !== undefined) definition = topUpServices(definition, options.minServices);
-
-  const contract = await loadContract('documented');
-  const registry = new TenantRegistry();
-  const tenant = registry.createTenant(definition, options.rules ?? DEFAULT_RULES, createClock(options.clock ?? { mode: 'real' }));
+  const scenario = await resolveScenario(options);
+  const [contract, controlContract] = await Promise.all([loadContract('documented'), loadContract('control')]);
+  const registry = new TenantRegistry(scenario, options.clock ?? { mode: 'real' });
 
   const app = await buildApp({
     contract,
+    controlContract,
     registry,
     logLevel: options.logLevel ?? 'silent',
     logStream: options.logStream,
     validateResponses: options.validateResponses ?? false,
   });
-  return { app, registry, tenant };
+  return { app, registry, tenant: registry.primary, scenario };
+}
+
+/** Combines the scenario with the options that override parts of it. */
+export async function resolveScenario(options: MockServerOptions): Promise<CompiledScenario> {
+  let located: LocatedScenario;
+  if (typeof options.scenario === 'object') {
+    located = { scenario: checkScenario(options.scenario, `scenario '${options.scenario.name}'`), baseDirectory: process.cwd(), source: `scenario '${options.scenario.name}'` };
+  } else {
+    located = await loadScenario(options.scenario ?? 'default');
+  }
+
+  if (options.worldFile !== undefined) {
+    const world = { ...located.scenario.world, fixture: resolve(options.worldFile) };
+    delete world.projects;
+    delete world.explicit;
+    located = { ...located, scenario: { ...located.scenario, world } };
+  }
+
+  const compiled = await compileScenario(located, { seed: options.seed });
+  let world = options.world ?? compiled.world;
+  if (options.minServices !== undefined) world = topUpServices(world, options.minServices);
+  const keys =
+    options.world !== undefined && located.scenario.keys?.accept === undefined ? { ...compiled.keys, acceptAny: false } : compiled.keys;
+  return { ...compiled, world, keys, rules: options.rules ?? compiled.rules };
 }

@@ -1,4 +1,10 @@
-import { FINAL_DEPLOYMENT_STATUSES, type DeploymentOutcome } from '../scenarios/rules.js';
+import {
+  FINAL_DEPLOYMENT_STATUSES,
+  type DeploymentOutcome,
+  type DeploymentRulePlan,
+  type SimulationRules,
+  type StageDurations,
+} from '../scenarios/rules.js';
 import { notFound } from './errors.js';
 import type { Deployment, DeploymentStatus, Environment, Service, ServiceDeployment, TimelineStep } from './model.js';
 import type { Tenant } from './tenants.js';
@@ -41,7 +47,10 @@ export function createDeployment(tenant: Tenant, environment: Environment, reque
   const services = tenant.world.servicesOfEnvironment(environment.id);
   const startAt = Math.max(now, environment.busyUntil);
 
-  const serviceDeployments = services.map((service) => planServiceDeployment(tenant, service, now, startAt));
+  const gitBranch = request.branch ?? (request.prNumber === undefined ? environment.source.branch : `pr-${request.prNumber}`);
+  const gitCommit = request.commit ?? tenant.random.hex(40);
+  const plan = matchDeploymentRule(tenant.rules, environment, gitBranch, gitCommit);
+  const serviceDeployments = services.map((service) => planServiceDeployment(tenant, plan, service, now, startAt));
 
   const deployment: Deployment = {
     id: tenant.ids.next(now),
@@ -49,8 +58,8 @@ export function createDeployment(tenant: Tenant, environment: Environment, reque
     environmentId: environment.id,
     isPreview: environment.type === 'preview',
     prNumber: request.prNumber ?? null,
-    gitCommit: request.commit ?? tenant.random.hex(40),
-    gitBranch: request.branch ?? (request.prNumber === undefined ? environment.source.branch : `pr-${request.prNumber}`),
+    gitCommit,
+    gitBranch,
     repoUrl: project?.repoUrl ?? '',
     force: request.force,
     createdAt: now,
@@ -101,8 +110,15 @@ export function serviceDeploymentError(item: ServiceDeployment, nowMs: number): 
   return status === item.timeline.at(-1)?.status ? item.failureMessage : null;
 }
 
-function planServiceDeployment(tenant: Tenant, service: Service, now: number, startAt: number): ServiceDeployment {
-  const { stages, outcome, serviceJitterMs } = tenant.rules.deployment;
+function planServiceDeployment(
+  tenant: Tenant,
+  plan: DeploymentPlan,
+  service: Service,
+  now: number,
+  startAt: number,
+): ServiceDeployment {
+  const { stages, outcome } = planForService(plan, service);
+  const serviceJitterMs = tenant.rules.deployment.serviceJitterMs;
   const jitter = serviceJitterMs > 0 ? tenant.random.integer(0, serviceJitterMs) : 0;
 
   const timeline: TimelineStep<DeploymentStatus>[] = [{ status: 'PENDING', atMs: now }];
@@ -130,4 +146,30 @@ function planServiceDeployment(tenant: Tenant, service: Service, now: number, st
     timeline,
     failureMessage: FAILURE_MESSAGES[outcome] ?? null,
   };
+}
+
+interface DeploymentPlan {
+  stages: StageDurations;
+  outcome: DeploymentOutcome;
+  rule: DeploymentRulePlan | null;
+}
+
+/** Picks the first scenario rule whose match fits the deployment, over the scenario's defaults. */
+function matchDeploymentRule(rules: SimulationRules, environment: Environment, branch: string, commit: string): DeploymentPlan {
+  const defaults = { stages: rules.deployment.stages, outcome: rules.deployment.outcome };
+  const rule = rules.deployment.rules.find(({ match }) => {
+    if (match.environment !== undefined && match.environment !== environment.id && match.environment !== environment.givenId) return false;
+    if (match.branch !== undefined && match.branch !== branch) return false;
+    if (match.commit !== undefined && !commit.startsWith(match.commit)) return false;
+    return true;
+  });
+  if (rule === undefined) return { ...defaults, rule: null };
+  return { stages: { ...defaults.stages, ...rule.stages }, outcome: rule.outcome ?? defaults.outcome, rule };
+}
+
+/** Applies a rule's override for one service, found by id or givenId. */
+function planForService(plan: DeploymentPlan, service: Service): { stages: StageDurations; outcome: DeploymentOutcome } {
+  const override = plan.rule?.services[service.id] ?? plan.rule?.services[service.givenId];
+  if (override === undefined) return plan;
+  return { stages: { ...plan.stages, ...override.stages }, outcome: override.outcome ?? plan.outcome };
 }

@@ -1,26 +1,36 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+import type { CompiledScenario } from '../scenarios/compile-scenario.js';
 import type { SimulationRules } from '../scenarios/rules.js';
-import type { Clock } from './clock.js';
+import { createClock, type Clock, type ClockOptions } from './clock.js';
+import { FaultState } from './fault-state.js';
 import { IdGenerator } from './ids.js';
+import { Journal } from './journal.js';
 import type { DeployHook, Environment } from './model.js';
 import { SeededRandom, seedFromText } from './random.js';
 import { World } from './world.js';
 import type { WorldDefinition } from './world-definition.js';
 
 /**
- * One isolated simulation: a world, its clock, its rules and its random streams. API keys
- * map to tenants, and deploy hooks reach a tenant through the environment they belong to.
+ * One isolated simulation: a world, its clock, its scenario, its random streams and its
+ * request journal. API keys map to tenants, and deploy hooks reach a tenant through the
+ * environment they belong to.
  */
 export interface Tenant {
   /** A label for logs and the control API, derived from the key's hash, never the key. */
   readonly id: string;
-  readonly definition: WorldDefinition;
+  readonly keys: readonly string[];
+  scenario: CompiledScenario;
+  /** The world this tenant starts from and returns to on reset, with its own deploy hooks. */
+  definition: WorldDefinition;
   world: World;
   readonly clock: Clock;
   rules: SimulationRules;
   readonly ids: IdGenerator;
-  readonly random: SeededRandom;
+  random: SeededRandom;
+  faultRandom: SeededRandom;
+  faultState: FaultState;
+  readonly journal: Journal;
   readonly hooks: DeployHookAllocator;
 }
 
@@ -34,43 +44,56 @@ export interface HookMatch {
   environment: Environment;
 }
 
+export type KeyResolution = { tenant: Tenant; projects: ReadonlySet<string> | null } | { error: 'invalid' };
+
+// The documented form of an API key that a scenario accepting any key turns into a tenant:
+// 8 to 128 letters, digits, "_", "-" or ".".
+export const API_KEY_FORM = /^[A-Za-z0-9_.-]{8,128}$/;
+
+// Deploy hooks of tenants created for a new key get envIds from this range, derived from
+// the key, so that the same key gets the same hooks on every run.
+const KEY_HOOK_BASE = 1_000_000;
+const KEY_HOOK_BLOCKS = 8_999_000;
+const KEY_HOOK_BLOCK_SIZE = 100;
+
 /**
  * Owns every tenant and the two indexes that requests resolve through: the SHA-256 of
- * each API key, and each deploy hook's envId.
+ * each API key, and each deploy hook's envId. The primary tenant holds the scenario's own
+ * world and keys; a scenario that accepts any key creates a tenant for each new key.
  */
 export class TenantRegistry implements DeployHookAllocator {
+  readonly primary: Tenant;
   private readonly byKeyHash = new Map<string, Tenant>();
   private readonly hooksByEnvId = new Map<number, { tenant: Tenant; environmentId: string }>();
   private readonly tenants: Tenant[] = [];
   private nextHookEnvId = 1;
 
-  createTenant(definition: WorldDefinition, rules: SimulationRules, clock: Clock): Tenant {
-    const label = definition.apiKeys[0] ?? `tenant-${this.tenants.length}`;
-    const tenant: Tenant = {
-      id: `t_${hashKey(label).slice(0, 10)}`,
-      definition,
-      world: World.fromDefinition(definition),
-      clock,
-      rules,
-      ids: new IdGenerator(seedFromText(`${definition.seed}:ids:${label}`)),
-      random: new SeededRandom(seedFromText(`${definition.seed}:random:${label}`)),
-      hooks: this,
-    };
-
-    for (const key of definition.apiKeys) {
-      const keyHash = hashKey(key);
-      if (this.byKeyHash.has(keyHash)) throw new Error(`API key ${maskKey(key)} is already in use by another tenant.`);
-      this.byKeyHash.set(keyHash, tenant);
-    }
-    this.indexHooks(tenant);
-    this.tenants.push(tenant);
-    return tenant;
+  constructor(
+    readonly defaultScenario: CompiledScenario,
+    private readonly clockOptions: ClockOptions,
+  ) {
+    this.primary = this.createTenant(defaultScenario, defaultScenario.world, defaultScenario.world.apiKeys);
   }
 
   /**
-   * Finds the tenant of an API key. The lookup goes through the key's SHA-256, so its time
-   * does not depend on how much of a wrong key matches a real one.
+   * Resolves an API key to its tenant. The lookup goes through the key's SHA-256, so its
+   * time does not depend on how much of a wrong key matches a real one. Revoked keys fail
+   * like unknown ones; a new key of the documented form gets a tenant when the default
+   * scenario accepts any key.
    */
+  authenticate(key: string): KeyResolution {
+    if (this.defaultScenario.keys.revoked.has(key)) return { error: 'invalid' };
+
+    let tenant = this.byKeyHash.get(hashKey(key));
+    if (tenant === undefined) {
+      if (!this.defaultScenario.keys.acceptAny || !API_KEY_FORM.test(key)) return { error: 'invalid' };
+      tenant = this.createTenantForKey(key);
+    }
+    if (tenant.scenario.keys.revoked.has(key)) return { error: 'invalid' };
+    return { tenant, projects: tenant.scenario.keys.limited.get(key) ?? null };
+  }
+
+  /** Finds a tenant by key without creating one. */
   findByApiKey(key: string): Tenant | undefined {
     return this.byKeyHash.get(hashKey(key));
   }
@@ -93,23 +116,113 @@ export class TenantRegistry implements DeployHookAllocator {
   }
 
   allocate(tenant: Tenant, environment: Environment): DeployHook {
-    while (this.hooksByEnvId.has(this.nextHookEnvId)) this.nextHookEnvId++;
-    const hook = { envId: this.nextHookEnvId, secret: tenant.random.base36(24) };
+    const hook = { envId: this.freeEnvId(this.nextHookEnvId), secret: tenant.random.base36(24) };
+    this.nextHookEnvId = hook.envId + 1;
     this.hooksByEnvId.set(hook.envId, { tenant, environmentId: environment.id });
     return hook;
   }
 
-  /** Rebuilds a tenant's world from its definition. Ids keep counting, so none is reused. */
+  /**
+   * Rebuilds a tenant's world from its definition, clears its journal and restarts its
+   * random streams. Ids keep counting, so no id from before the reset comes back.
+   */
   reset(tenant: Tenant): void {
-    for (const [envId, entry] of this.hooksByEnvId) {
-      if (entry.tenant === tenant) this.hooksByEnvId.delete(envId);
-    }
+    this.unindexHooks(tenant);
     tenant.world = World.fromDefinition(tenant.definition);
     this.indexHooks(tenant);
+    tenant.journal.clear();
+    this.restartRandomStreams(tenant);
+  }
+
+  /** Replaces a tenant's scenario and resets it to the new scenario's world, keeping its keys. */
+  loadScenario(tenant: Tenant, scenario: CompiledScenario): void {
+    this.unindexHooks(tenant);
+    tenant.scenario = scenario;
+    tenant.rules = scenario.rules;
+    tenant.definition = this.definitionFor(tenant === this.primary ? null : (tenant.keys[0] ?? null), scenario.world, tenant.keys);
+    tenant.world = World.fromDefinition(tenant.definition);
+    this.indexHooks(tenant);
+    tenant.journal.clear();
+    this.restartRandomStreams(tenant);
   }
 
   all(): readonly Tenant[] {
     return this.tenants;
+  }
+
+  private createTenantForKey(key: string): Tenant {
+    return this.createTenant(this.defaultScenario, this.definitionFor(key, this.defaultScenario.world, [key]), [key]);
+  }
+
+  private createTenant(scenario: CompiledScenario, definition: WorldDefinition, keys: readonly string[]): Tenant {
+    const label = keys[0] ?? `tenant-${this.tenants.length}`;
+    const tenant: Tenant = {
+      id: `t_${hashKey(label).slice(0, 10)}`,
+      keys,
+      scenario,
+      definition,
+      world: World.fromDefinition(definition),
+      clock: createClock(this.clockOptions),
+      rules: scenario.rules,
+      ids: new IdGenerator(seedFromText(`${scenario.seed}:ids:${label}`)),
+      random: new SeededRandom(0),
+      faultRandom: new SeededRandom(0),
+      faultState: new FaultState(),
+      journal: new Journal(),
+      hooks: this,
+    };
+    this.restartRandomStreams(tenant);
+
+    for (const key of keys) {
+      const keyHash = hashKey(key);
+      if (this.byKeyHash.has(keyHash)) throw new Error(`API key ${maskKey(key)} is already in use by another tenant.`);
+      this.byKeyHash.set(keyHash, tenant);
+    }
+    this.indexHooks(tenant);
+    this.tenants.push(tenant);
+    return tenant;
+  }
+
+  /**
+   * Returns the world definition of a tenant. The primary tenant (key null) keeps the
+   * scenario's deploy hooks; a tenant created for a key gets hooks of its own, with envIds
+   * and secrets derived from the key, because hook URLs carry no key to tell tenants apart.
+   */
+  private definitionFor(key: string | null, world: WorldDefinition, keys: readonly string[]): WorldDefinition {
+    if (key === null) {
+      // The scenario's own envIds, unless another tenant took one since.
+      const environments = world.environments.map((environment) => {
+        const hook = environment.deployHook;
+        if (hook === undefined || !this.hooksByEnvId.has(hook.envId)) return environment;
+        return { ...environment, deployHook: { ...hook, envId: this.freeEnvId(hook.envId) } };
+      });
+      return { ...world, apiKeys: [...keys], environments };
+    }
+
+    const secrets = new SeededRandom(seedFromText(`${world.seed}:hook-secrets:${key}`));
+    const base = KEY_HOOK_BASE + (seedFromText(`hooks:${key}`) % KEY_HOOK_BLOCKS) * KEY_HOOK_BLOCK_SIZE;
+    const taken = new Set<number>();
+    const environments = world.environments.map((environment, index) => {
+      if (environment.deployHook === undefined) return environment;
+      let envId = this.freeEnvId(base + index);
+      while (taken.has(envId)) envId = this.freeEnvId(envId + 1);
+      taken.add(envId);
+      return { ...environment, deployHook: { envId, secret: secrets.base36(24) } };
+    });
+    return { ...world, apiKeys: [...keys], environments };
+  }
+
+  private restartRandomStreams(tenant: Tenant): void {
+    const label = tenant.keys[0] ?? tenant.id;
+    tenant.random = new SeededRandom(seedFromText(`${tenant.scenario.seed}:random:${label}`));
+    tenant.faultRandom = new SeededRandom(seedFromText(`${tenant.scenario.seed}:faults:${label}`));
+    tenant.faultState = new FaultState();
+  }
+
+  private freeEnvId(preferred: number): number {
+    let envId = preferred;
+    while (this.hooksByEnvId.has(envId)) envId++;
+    return envId;
   }
 
   private indexHooks(tenant: Tenant): void {
@@ -122,6 +235,12 @@ export class TenantRegistry implements DeployHookAllocator {
         throw new Error(`Deploy hook envId ${hook.envId} of environment ${environment.id} is already used by another tenant.`);
       }
       this.hooksByEnvId.set(hook.envId, { tenant, environmentId: environment.id });
+    }
+  }
+
+  private unindexHooks(tenant: Tenant): void {
+    for (const [envId, entry] of this.hooksByEnvId) {
+      if (entry.tenant === tenant) this.hooksByEnvId.delete(envId);
     }
   }
 }

@@ -10,6 +10,8 @@ export interface OperationRequest {
   body: unknown;
   /** Scheme, host and port the client used, for URLs in response bodies. */
   origin: string;
+  /** Projects the caller's key may reach, or null for all of them. */
+  allowedProjects: ReadonlySet<string> | null;
 }
 
 export interface OperationResponse {
@@ -17,7 +19,7 @@ export interface OperationResponse {
   body: unknown;
 }
 
-export type OperationHandler = (request: OperationRequest) => OperationResponse;
+export type OperationHandler = (request: OperationRequest) => OperationResponse | Promise<OperationResponse>;
 
 export function ok(body: unknown): OperationResponse {
   return { status: 200, body };
