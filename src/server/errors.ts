@@ -96,6 +96,7 @@ type DomainReplyBuilder = (error: DomainError) => ErrorReply;
 // body that the documentation prints for them.
 const DOMAIN_REPLIES: Record<DomainErrorCode, DomainReplyBuilder> = {
   NOT_FOUND: (error) => apiError(404, 'NOT_FOUND', error.message),
+  FORBIDDEN: (error) => apiError(403, 'FORBIDDEN', error.message),
   SERVICE_NOT_SCALABLE: (error) => apiError(404, 'NOT_FOUND', error.message),
   INVALID_INPUT: (error) => validationError(error.fields, error.message),
   SCALING_COUNT_OUT_OF_RANGE: (error) => validationError(error.fields, error.message),

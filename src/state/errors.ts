@@ -4,6 +4,7 @@
  */
 export type DomainErrorCode =
   | 'NOT_FOUND'
+  | 'FORBIDDEN'
   | 'INVALID_INPUT'
   | 'SCALING_COUNT_OUT_OF_RANGE'
   | 'SERVICE_NOT_SCALABLE'

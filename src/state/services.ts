@@ -7,6 +7,8 @@ export interface ServiceFilter {
   previewEnvironmentId?: string;
   type?: string;
   environmentType?: EnvironmentType;
+  /** Only services of these projects, for a key that a scenario limits to some projects. */
+  projectIds?: ReadonlySet<string>;
 }
 
 export interface ServicePage {
@@ -39,6 +41,7 @@ export function previewEnvironmentIdOf(tenant: Tenant, service: Service): string
 
 function matches(tenant: Tenant, service: Service, filter: ServiceFilter): boolean {
   if (filter.projectId !== undefined && service.projectId !== filter.projectId) return false;
+  if (filter.projectIds !== undefined && !filter.projectIds.has(service.projectId)) return false;
   if (filter.environmentId !== undefined && service.environmentId !== filter.environmentId) return false;
   if (filter.type !== undefined && service.type !== filter.type) return false;
 

@@ -7,11 +7,12 @@ import {
 import type { Deployment } from '../../state/model.js';
 import type { Tenant } from '../../state/tenants.js';
 import { formatDeploymentTime } from '../../state/timestamps.js';
-import { ok, stringParam, tenantOf, type OperationHandler } from './types.js';
+import { checkProjectAccess, ok, stringParam, tenantOf, type OperationHandler } from './types.js';
 
 export const getDeploymentHandler: OperationHandler = (request) => {
   const tenant = tenantOf(request);
   const deployment = getDeployment(tenant, stringParam(request.path, 'deploymentId'));
+  checkProjectAccess(request, deployment.projectId);
   return ok(deploymentBody(tenant, deployment));
 };
 

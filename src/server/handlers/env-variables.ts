@@ -1,6 +1,6 @@
 import { writeEnvVariables, type EnvVariableScope, type EnvVariablesInput } from '../../state/env-variables.js';
 import type { OperationHandler, OperationRequest, OperationResponse } from './types.js';
-import { stringParam, tenantOf } from './types.js';
+import { checkProjectAccess, stringParam, tenantOf } from './types.js';
 
 export const createEnvironmentEnvVariablesHandler: OperationHandler = (request) =>
   write(request, { kind: 'environment', id: stringParam(request.path, 'environmentId') });
@@ -10,6 +10,8 @@ export const createServiceEnvVariablesHandler: OperationHandler = (request) =>
 
 /** Answers 200 when everything was saved at once, and 202 while managed secrets are written. */
 function write(request: OperationRequest, scope: EnvVariableScope): OperationResponse {
+  const world = tenantOf(request).world;
+  checkProjectAccess(request, scope.kind === 'environment' ? world.environments.get(scope.id)?.projectId : world.services.get(scope.id)?.projectId);
   const result = writeEnvVariables(tenantOf(request), scope, request.body as EnvVariablesInput);
   if (result.kind === 'completed') return { status: 200, body: { status: 'completed', savedCount: result.savedCount } };
   return {

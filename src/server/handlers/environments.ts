@@ -7,9 +7,10 @@ import {
   type EnvironmentInput,
   type PreviewEnvironmentInput,
 } from '../../state/environments.js';
-import { ok, stringParam, tenantOf, type OperationHandler } from './types.js';
+import { checkProjectAccess, ok, stringParam, tenantOf, type OperationHandler } from './types.js';
 
 export const createEnvironmentHandler: OperationHandler = (request) => {
+  checkProjectAccess(request, stringParam(request.path, 'projectId'));
   const environment = createEnvironment(tenantOf(request), stringParam(request.path, 'projectId'), request.body as EnvironmentInput);
   const hook = environment.deployHook;
   return ok({
@@ -25,11 +26,13 @@ export const createEnvironmentHandler: OperationHandler = (request) => {
 
 /** PATCH form of the seed contract; see editEnvironmentByName for how it finds the environment. */
 export const editEnvironmentHandler: OperationHandler = (request) => {
+  checkProjectAccess(request, stringParam(request.path, 'projectId'));
   editEnvironmentByName(tenantOf(request), stringParam(request.path, 'projectId'), request.body as EnvironmentInput);
   return ok([{ message: 'Environment updated successfully' }]);
 };
 
 export const editEnvironmentByIdHandler: OperationHandler = (request) => {
+  checkProjectAccess(request, stringParam(request.path, 'projectId'));
   editEnvironment(
     tenantOf(request),
     stringParam(request.path, 'projectId'),
@@ -40,6 +43,7 @@ export const editEnvironmentByIdHandler: OperationHandler = (request) => {
 };
 
 export const updatePreviewEnvironmentHandler: OperationHandler = (request) => {
+  checkProjectAccess(request, stringParam(request.path, 'projectId'));
   updatePreviewSettings(tenantOf(request), stringParam(request.path, 'projectId'), request.body as PreviewEnvironmentInput);
   return ok([{ message: 'Preview Environment updated successfully' }]);
 };

@@ -1,9 +1,10 @@
 import { createJobExecution, getJobExecution, jobExecutionStatus, jobFinishedAt } from '../../state/jobs.js';
 import { formatIsoTime } from '../../state/timestamps.js';
-import { ok, stringParam, tenantOf, type OperationHandler } from './types.js';
+import { checkProjectAccess, ok, stringParam, tenantOf, type OperationHandler } from './types.js';
 
 export const createJobExecutionHandler: OperationHandler = (request) => {
   const body = (request.body ?? {}) as { startCommand?: string | string[] };
+  checkProjectAccess(request, tenantOf(request).world.services.get(stringParam(request.path, 'serviceId'))?.projectId);
   const execution = createJobExecution(
     tenantOf(request),
     stringParam(request.path, 'serviceId'),
@@ -16,6 +17,7 @@ export const createJobExecutionHandler: OperationHandler = (request) => {
 export const getJobExecutionHandler: OperationHandler = (request) => {
   const tenant = tenantOf(request);
   const execution = getJobExecution(tenant, stringParam(request.path, 'executionId'));
+  checkProjectAccess(request, tenant.world.services.get(execution.serviceId)?.projectId);
   const now = tenant.clock.now();
   const finishedAt = jobFinishedAt(execution, now);
   return ok({

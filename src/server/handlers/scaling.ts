@@ -1,8 +1,9 @@
 import { getScaling, updateScaling, type ScalingOperation } from '../../state/scaling.js';
-import { ok, stringParam, tenantOf, type OperationHandler } from './types.js';
+import { checkProjectAccess, ok, stringParam, tenantOf, type OperationHandler } from './types.js';
 
 export const updateScalingHandler: OperationHandler = (request) => {
   const body = request.body as { operation: ScalingOperation; count: number };
+  checkProjectAccess(request, tenantOf(request).world.services.get(stringParam(request.path, 'serviceId'))?.projectId);
   const result = updateScaling(tenantOf(request), stringParam(request.path, 'serviceId'), body.operation, body.count);
   return ok({
     serviceId: result.service.id,
@@ -13,6 +14,7 @@ export const updateScalingHandler: OperationHandler = (request) => {
 };
 
 export const getScalingHandler: OperationHandler = (request) => {
+  checkProjectAccess(request, tenantOf(request).world.services.get(stringParam(request.path, 'serviceId'))?.projectId);
   const snapshot = getScaling(tenantOf(request), stringParam(request.path, 'serviceId'));
   return ok({
     serviceId: snapshot.service.id,

@@ -21,6 +21,7 @@ export const getServicesHandler: OperationHandler = (request) => {
       previewEnvironmentId: query.previewEnvironmentId as string | undefined,
       type: query.type as string | undefined,
       environmentType: query.environmentType as EnvironmentType | undefined,
+      projectIds: request.allowedProjects ?? undefined,
     },
     skip,
     take,

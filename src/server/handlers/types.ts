@@ -1,3 +1,4 @@
+import { DomainError } from '../../state/errors.js';
 import type { Tenant, TenantRegistry } from '../../state/tenants.js';
 
 /** What a handler receives: the caller's tenant and the request, already validated. */
@@ -29,6 +30,16 @@ export function ok(body: unknown): OperationResponse {
 export function tenantOf(request: OperationRequest): Tenant {
   if (request.tenant === null) throw new Error('A secured operation ran without a tenant.');
   return request.tenant;
+}
+
+/**
+ * Rejects a request for a project that the caller's key may not reach. Keys are limited
+ * to projects only by a scenario's key rules; an unknown id passes, so that the state
+ * layer answers 404 for it.
+ */
+export function checkProjectAccess(request: OperationRequest, projectId: string | undefined): void {
+  if (request.allowedProjects === null || projectId === undefined || request.allowedProjects.has(projectId)) return;
+  throw new DomainError('FORBIDDEN', `User doesn't have permission to access this resource: the API key is limited to other projects than ${projectId}.`);
 }
 
 export function stringParam(values: Record<string, unknown>, name: string): string {
