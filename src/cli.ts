@@ -1,155 +1,39 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 
-import { formatBanner } from './banner.js';
-import { BUILTIN_SCENARIOS } from './scenarios/builtin.js';
+import { contractCommand } from './commands/contract.js';
+import { serveCommand } from './commands/serve.js';
+import { ContractRunError } from './contract/run-contract.js';
+import { UsageError } from './commands/usage-error.js';
 import { ScenarioError } from './scenarios/load-scenario.js';
-import type { ClockOptions } from './state/clock.js';
 import { WorldFixtureError } from './state/world-fixture.js';
-import type { LogLevel } from './server/logging.js';
-import { createMockServer, DEFAULT_SEED } from './server/mock-server.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-const HELP = `Usage: flightcontrol-mock [serve] [options]
-
-Serves a stateful mock of the Flightcontrol management API.
-
-Options (each also read from the environment variable in brackets):
-  --port N            TCP port to listen on; 0 picks a free port (PORT, default 4010)
-  --host ADDRESS      Address to listen on (HOST, default 127.0.0.1)
-  --scenario NAME|FILE
-                      Built-in scenario (${Object.keys(BUILTIN_SCENARIOS).join(', ')})
-                      or a YAML or JSON scenario file (SCENARIO, default default)
-  --seed N            Seed of the generated world and of every random draw, an
-                      integer from 0 to 4294967295; overrides the scenario's seed
-                      (SEED, default ${DEFAULT_SEED})
-  --world FILE        World fixture (JSON) with exact ids, used instead of the
-                      generated world (WORLD)
-  --min-services N    Add generated services until the world has at least N
-                      (MIN_SERVICES, default: none added)
-  --clock MODE        real or manual; a manual clock moves only through
-                      POST /__mock/clock (CLOCK, default real)
-  --clock-speed N     Simulated seconds per real second, greater than 0; for
-                      example 60 runs a minute each second (CLOCK_SPEED, default 1)
-  --strict            Check every response against the contract and answer 500
-                      on a mismatch (STRICT=1, default off)
-  --log-level LEVEL   fatal, error, warn, info, debug, trace or silent
-                      (LOG_LEVEL, default info)
-  --help              Print this help and exit
-  --version           Print the version and exit
-`;
-
-/** A command-line problem: printed as one line, and the process exits with code 2. */
-class UsageError extends Error {}
-
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-async function main(argv: string[]): Promise<void> {
-  const args = argv[0] === 'serve' ? argv.slice(1) : argv;
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      scenario: { type: 'string' },
-      seed: { type: 'string' },
-      world: { type: 'string' },
-      'min-services': { type: 'string' },
-      clock: { type: 'string' },
-      'clock-speed': { type: 'string' },
-      strict: { type: 'boolean' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean' },
-      version: { type: 'boolean' },
-    },
-  });
-  if (values.help === true) {
-    process.stdout.write(HELP);
-    return;
-  }
-  if (values.version === true) {
-    process.stdout.write(`${VERSION}\n`);
-    return;
-  }
-
-  const env = process.env;
-  const port = integerOption('--port', values.port ?? env.PORT, 4010, 0, 65535);
-  const host = values.host ?? env.HOST ?? '127.0.0.1';
-  const seedText = values.seed ?? env.SEED;
-  const seed = seedText === undefined ? undefined : integerOption('--seed', seedText, DEFAULT_SEED, 0, 4294967295);
-  const minServicesText = values['min-services'] ?? env.MIN_SERVICES;
-  const minServices = minServicesText === undefined ? undefined : integerOption('--min-services', minServicesText, 0, 0, 100_000);
-  const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`invalid --log-level '${logLevel}': expected one of ${LOG_LEVELS.join(', ')}`);
-
-  const server = await createMockServer({
-    scenario: values.scenario ?? env.SCENARIO,
-    seed,
-    worldFile: values.world ?? env.WORLD,
-    minServices,
-    clock: clockOption(values.clock ?? env.CLOCK, values['clock-speed'] ?? env.CLOCK_SPEED),
-    logLevel,
-    validateResponses: values.strict === true || env.STRICT === '1' || env.STRICT === 'true',
-  });
-
-  const address = await server.app.listen({ port, host });
-  process.stdout.write(formatBanner(address, server.tenant, VERSION));
-
-  let closing = false;
-  const shutdown = (signal: string): void => {
-    if (closing) return;
-    closing = true;
-    server.app.log.info({ signal }, 'shutting down');
-    server.app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        server.app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+/** Picks the command: `contract`, or `serve`, which is also the default. */
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'contract') return contractCommand(argv.slice(1));
+  return serveCommand(argv[0] === 'serve' ? argv.slice(1) : argv, VERSION);
 }
 
-function integerOption(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new UsageError(`invalid ${name} '${text}': expected a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function clockOption(mode: string | undefined, speedText: string | undefined): ClockOptions {
-  if (mode !== undefined && mode !== 'real' && mode !== 'manual') {
-    throw new UsageError(`invalid --clock '${mode}': expected real or manual`);
-  }
-  if (speedText === undefined) return { mode: mode ?? 'real' };
-
-  const speed = Number(speedText);
-  if (speedText.trim() === '' || !Number.isFinite(speed) || speed <= 0) {
-    throw new UsageError(`invalid --clock-speed '${speedText}': expected a number greater than 0, such as 60`);
-  }
-  if (mode === 'manual') throw new UsageError('--clock-speed cannot be combined with --clock manual');
-  return speed === 1 ? { mode: 'real' } : { mode: 'scaled', speed };
-}
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof WorldFixtureError || error instanceof ScenarioError) {
-    process.stderr.write(`flightcontrol-mock: ${error.message}\n`);
-    process.exit(2);
-  }
-  if (error instanceof UsageError || isParseArgsError(error)) {
-    process.stderr.write(`flightcontrol-mock: ${(error as Error).message} (see --help)\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`flightcontrol-mock: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    // A running server returns -1 and keeps the process alive until a signal stops it.
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof WorldFixtureError || error instanceof ScenarioError || error instanceof ContractRunError) {
+      process.stderr.write(`flightcontrol-mock: ${error.message}\n`);
+      process.exit(2);
+    }
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      process.stderr.write(`flightcontrol-mock: ${(error as Error).message} (see --help)\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`flightcontrol-mock: failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
 
 function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

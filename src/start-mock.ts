@@ -4,7 +4,8 @@ import { compileScenario } from './scenarios/compile-scenario.js';
 import { toMilliseconds } from './scenarios/duration.js';
 import { checkScenario, loadScenario } from './scenarios/load-scenario.js';
 import type { Duration, Scenario } from './scenarios/scenario.js';
-import { describeWorld } from './server/control/world-view.js';
+import { LATEST_TIME_MS } from './server/control/clock-move.js';
+import { deployHookUrl, describeWorld } from './server/control/world-view.js';
 import type { LogLevel } from './server/logging.js';
 import { createMockServer } from './server/mock-server.js';
 import type { ClockOptions } from './state/clock.js';
@@ -54,7 +55,10 @@ export interface Mock {
     violations(): Violation[];
     clear(): void;
   };
-  /** The URL of an environment's deploy hook, found by id or givenId; the first one by default. */
+  /**
+   * The URL of an environment's deploy hook, found by id or givenId; the first one by
+   * default. A preview environment's URL ends in {prNumber}/{commitSHA} placeholders.
+   */
   deployHookUrl(environment?: string): string;
   /** The world as the control API describes it: projects, environments with hook URLs, services. */
   world(): Record<string, unknown>;
@@ -92,8 +96,16 @@ export async function startMock(options: StartMockOptions = {}): Promise<Mock> {
     apiKey: tenant.keys[0] ?? '',
     clock: {
       now: () => new Date(tenant.clock.now()),
-      advance: (duration) => tenant.clock.advance(toMilliseconds(duration)),
-      set: (time) => tenant.clock.set(time instanceof Date ? time.getTime() : typeof time === 'number' ? time : Date.parse(time)),
+      advance: (duration) => {
+        const ms = toMilliseconds(duration);
+        checkClockTarget(tenant.clock.now() + ms);
+        tenant.clock.advance(ms);
+      },
+      set: (time) => {
+        const epochMs = time instanceof Date ? time.getTime() : typeof time === 'number' ? time : Date.parse(time);
+        checkClockTarget(epochMs);
+        tenant.clock.set(epochMs);
+      },
     },
     scenario: {
       get name() {
@@ -104,7 +116,9 @@ export async function startMock(options: StartMockOptions = {}): Promise<Mock> {
           typeof scenario === 'string'
             ? await loadScenario(scenario)
             : { scenario: checkScenario(scenario, `scenario '${scenario.name}'`), baseDirectory: process.cwd(), source: `scenario '${scenario.name}'` };
-        mock.registry.loadScenario(tenant, await compileScenario(located, { seed: options.seed }));
+        // options.seed wins; otherwise the seed in effect stays unless the new scenario sets its own.
+        const seed = options.seed ?? (located.scenario.seed === undefined ? tenant.scenario.seed : undefined);
+        mock.registry.loadScenario(tenant, await compileScenario(located, { seed }));
       },
     },
     journal: {
@@ -117,7 +131,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Mock> {
         (candidate) => candidate.deployHook !== null && (environment === undefined || candidate.id === environment || candidate.givenId === environment),
       );
       if (match?.deployHook == null) throw new Error(`No environment ${environment ?? ''} with a deploy hook in this world.`);
-      return `${url}/api/deploy-hook/${match.deployHook.envId}/${match.deployHook.secret}`;
+      return deployHookUrl(url, match, match.deployHook);
     },
     world: () => describeWorld(tenant, url),
     reset: () => mock.registry.reset(tenant),
@@ -125,6 +139,13 @@ export async function startMock(options: StartMockOptions = {}): Promise<Mock> {
     server: mock.app,
     tenant,
   };
+}
+
+/** Rejects a time that a Date cannot represent, which would break every later response. */
+function checkClockTarget(epochMs: number): void {
+  if (epochMs > LATEST_TIME_MS) {
+    throw new RangeError(`Invalid clock time ${epochMs}: the latest time a clock can show is ${new Date(LATEST_TIME_MS).toISOString()}.`);
+  }
 }
 
 function clockOptions(clock: NonNullable<StartMockOptions['clock']>, startMs: number): ClockOptions {

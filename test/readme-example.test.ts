@@ -15,12 +15,12 @@ afterAll(async () => {
 });
 
 it('reports a failed build', async () => {
-  const hook = await fetch(mock.deployHookUrl('production')).then((response) => response.json());
+  const hook = (await fetch(mock.deployHookUrl('production')).then((response) => response.json())) as { deploymentId: string };
 
   mock.clock.advance('10m');
   const deployment = await fetch(`${mock.url}/v1/deployments/${hook.deploymentId}`, {
     headers: { Authorization: `Bearer ${mock.apiKey}` },
-  }).then((response) => response.json());
+  }).then((response) => response.json() as Promise<{ status: string }>);
 
   expect(deployment.status).toBe('BUILD_ERROR');
   expect(mock.journal.entries({ operationId: 'getDeployment' })).toHaveLength(1);

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 import { OPERATION_IDS } from '../server/operation-ids.js';
 import { generateWorld, topUpServices } from '../state/generate-world.js';
 import type { WorldDefinition } from '../state/world-definition.js';
@@ -70,8 +72,7 @@ async function buildWorld(located: LocatedScenario, seed: number): Promise<World
   let definition: WorldDefinition;
 
   if (settings.fixture !== undefined) {
-    const file = settings.fixture.startsWith('/') ? settings.fixture : `${located.baseDirectory}/${settings.fixture}`;
-    definition = await loadWorldFixture(file, seed);
+    definition = await loadWorldFixture(resolve(located.baseDirectory, settings.fixture), seed);
   } else if (settings.explicit !== undefined) {
     definition = parseWorldFixture({ apiKeys: settings.apiKeys ?? ['scenario-key'], ...settings.explicit }, `${located.source} (world.explicit)`, seed);
   } else {

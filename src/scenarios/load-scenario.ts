@@ -56,10 +56,22 @@ export function checkScenario(data: unknown, source: string): Scenario {
   if (validateSchema(data)) return data as Scenario;
 
   // The branches of an anyOf report their own errors, which the anyOf error sums up.
-  const problems = (validateSchema.errors ?? []).filter((error) => !error.schemaPath.includes('/anyOf/')).map(describeSchemaError);
+  const errors = (validateSchema.errors ?? []).filter((error) => !error.schemaPath.includes('/anyOf/'));
+  const problems = errors.filter((error) => error.keyword !== 'anyOf' || !hasDeeperError(errors, error)).map(describeSchemaError);
   const unique = [...new Set(problems)];
   throw new ScenarioError(`Invalid scenario ${source}:\n  ${unique.join('\n  ')}`);
 }
+
+/**
+ * Tells whether another error sits inside the value that this one is about. A latency such
+ * as { min: "fast" } fails its anyOf, and the nested error on `min` says more than that.
+ */
+function hasDeeperError(errors: ErrorObject[], error: ErrorObject): boolean {
+  return errors.some((other) => other.instancePath.startsWith(`${error.instancePath}/`));
+}
+
+// A fault's latency is the one value besides durations that the schema checks with anyOf.
+const FAULT_LATENCY = /^\/faults\/\d+\/latency$/;
 
 function describeSchemaError(error: ErrorObject): string {
   const path = error.instancePath
@@ -79,6 +91,9 @@ function describeSchemaError(error: ErrorObject): string {
     case 'enum':
       return `${where}: must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}, got ${JSON.stringify(error.data)}`;
     case 'anyOf':
+      if (FAULT_LATENCY.test(error.instancePath)) {
+        return `${where}: must be a duration in milliseconds, a string such as "50ms", or a range { min, max } of two durations, got ${JSON.stringify(error.data)}`;
+      }
       return `${where}: must be a duration in milliseconds or a string such as "90s" or "10m", got ${JSON.stringify(error.data)}`;
     default:
       return `${where}: ${error.message ?? 'is invalid'}, got ${JSON.stringify(error.data)}`;

@@ -8,6 +8,8 @@ import type { DeploymentOutcome } from './rules.js';
  * Durations are milliseconds, or strings such as "500ms", "90s", "10m" or "1h".
  */
 export interface Scenario {
+  /** URL or path of the JSON Schema, for editors that offer completion; the mock ignores it. */
+  $schema?: string;
   name: string;
   description?: string;
   /** Seed of the generated world and of every random draw, fault draws included. */

@@ -45,6 +45,9 @@ export function decideFaults(
       continue;
     }
 
+    // Once an earlier fault has decided the status or a drop, a fault without latency
+    // cannot change this call, so it keeps its `times` count and takes no random draw.
+    if (outcome !== null && fault.latency === null) continue;
     if (fault.times !== null && (state.remaining.get(fault.index) ?? fault.times) <= 0) continue;
     if (fault.probability < 1 && random.next() >= fault.probability) continue;
     if (fault.times !== null) state.remaining.set(fault.index, (state.remaining.get(fault.index) ?? fault.times) - 1);

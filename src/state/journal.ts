@@ -70,8 +70,13 @@ export class Journal {
     return recorded;
   }
 
+  /**
+   * Records a violation under the sequence number of the journal entry that its request
+   * gets next, because a request is journaled only once its response has been sent.
+   * NOTE: a request that finishes between the two steps takes that number instead.
+   */
   recordViolation(violation: Omit<Violation, 'sequence' | 'at'>, atMs: number): void {
-    this.violationList.push({ ...violation, sequence: this.sequence, at: new Date(atMs).toISOString() });
+    this.violationList.push({ ...violation, sequence: this.sequence + 1, at: new Date(atMs).toISOString() });
     if (this.violationList.length > MAX_VIOLATIONS) this.violationList.splice(0, Math.ceil(MAX_VIOLATIONS / 10));
   }
 

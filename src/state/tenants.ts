@@ -90,7 +90,20 @@ export class TenantRegistry implements DeployHookAllocator {
       tenant = this.createTenantForKey(key);
     }
     if (tenant.scenario.keys.revoked.has(key)) return { error: 'invalid' };
-    return { tenant, projects: tenant.scenario.keys.limited.get(key) ?? null };
+    return { tenant, projects: this.allowedProjects(tenant, key) };
+  }
+
+  /**
+   * Returns the projects a key may reach, or null for all of them. The server's scenario
+   * and the tenant's loaded scenario both apply, like revocations do, so that a client
+   * cannot lift its own limit by loading a scenario through the control API.
+   */
+  private allowedProjects(tenant: Tenant, key: string): ReadonlySet<string> | null {
+    const serverLimit = this.defaultScenario.keys.limited.get(key);
+    const tenantLimit = tenant.scenario === this.defaultScenario ? undefined : tenant.scenario.keys.limited.get(key);
+    if (serverLimit === undefined) return tenantLimit ?? null;
+    if (tenantLimit === undefined) return serverLimit;
+    return new Set([...serverLimit].filter((projectId) => tenantLimit.has(projectId)));
   }
 
   /** Finds a tenant by key without creating one. */

@@ -1,14 +1,14 @@
 import type { Document } from 'openapi-backend';
 
+import { BUILTIN_SCENARIOS } from '../../scenarios/builtin.js';
 import { compileScenario } from '../../scenarios/compile-scenario.js';
-import { toMilliseconds } from '../../scenarios/duration.js';
-import { checkScenario, loadScenario, SCENARIO_SCHEMA, ScenarioError } from '../../scenarios/load-scenario.js';
-import { ClockError } from '../../state/clock.js';
-import { DomainError, invalidField } from '../../state/errors.js';
+import { checkScenario, SCENARIO_SCHEMA, ScenarioError, type LocatedScenario } from '../../scenarios/load-scenario.js';
+import { DomainError } from '../../state/errors.js';
 import { WorldFixtureError } from '../../state/world-fixture.js';
 import { formatIsoTime } from '../../state/timestamps.js';
 import type { Contract } from '../contract.js';
 import { ok, tenantOf, type OperationHandler } from '../handlers/types.js';
+import { clockMoveTarget, type ClockMove } from './clock-move.js';
 import type { ControlOperationId } from './control-ids.js';
 import { describeWorld } from './world-view.js';
 
@@ -35,15 +35,10 @@ export function createControlHandlers(context: ControlContext): Record<ControlOp
 
     moveClock: (request) => {
       const tenant = tenantOf(request);
-      const body = request.body as { advanceMs?: number; advance?: string; setTo?: string };
-      try {
-        if (body.advanceMs !== undefined) tenant.clock.advance(body.advanceMs);
-        if (body.advance !== undefined) tenant.clock.advance(toMilliseconds(body.advance));
-        if (body.setTo !== undefined) tenant.clock.set(Date.parse(body.setTo));
-      } catch (error) {
-        if (error instanceof ClockError) throw invalidField({ path: 'setTo', in: 'body', message: error.message });
-        throw error;
-      }
+      const nowMs = tenant.clock.now();
+      const targetMs = clockMoveTarget(nowMs, request.body as ClockMove);
+      // An offset from the time read above, so a real or scaled clock that ticked meanwhile still moves.
+      tenant.clock.advance(targetMs - nowMs);
       return ok({ now: formatIsoTime(tenant.clock.now()), mode: tenant.clock.mode });
     },
 
@@ -58,9 +53,10 @@ export function createControlHandlers(context: ControlContext): Record<ControlOp
       try {
         const located =
           body.name !== undefined
-            ? await loadScenario(body.name)
+            ? builtinScenario(body.name)
             : { scenario: checkScenario(body.scenario, 'in the request body'), baseDirectory: process.cwd(), source: 'in the request body' };
-        const compiled = await compileScenario(located);
+        // The seed in effect stays, as with startMock's scenario.load, unless the scenario sets its own.
+        const compiled = await compileScenario(located, { seed: located.scenario.seed === undefined ? tenant.scenario.seed : undefined });
         request.registry.loadScenario(tenant, compiled);
       } catch (error) {
         if (error instanceof ScenarioError || error instanceof WorldFixtureError) {
@@ -113,4 +109,21 @@ export function createControlHandlers(context: ControlContext): Record<ControlOp
 
     getScenarioSchema: () => ok(SCENARIO_SCHEMA),
   };
+}
+
+/**
+ * Finds a built-in scenario by name. Unlike the CLI, the control API does not take a file
+ * path as a name: spec/control-api.yml documents `name` as a built-in scenario, and a
+ * custom one comes as an object in `scenario`.
+ * NOTE: such an object's `world.fixture` is still read from the server's disk, relative
+ * to its working directory.
+ */
+function builtinScenario(name: string): LocatedScenario {
+  const scenario = Object.hasOwn(BUILTIN_SCENARIOS, name) ? BUILTIN_SCENARIOS[name] : undefined;
+  if (scenario === undefined) {
+    throw new ScenarioError(
+      `Unknown scenario '${name}': expected a built-in name (${Object.keys(BUILTIN_SCENARIOS).join(', ')}), or send your own scenario as {"scenario": {...}}.`,
+    );
+  }
+  return { scenario, baseDirectory: process.cwd(), source: `built-in scenario ${name}` };
 }

@@ -1,6 +1,7 @@
 import { FINAL_DEPLOYMENT_STATUSES } from '../../scenarios/rules.js';
 import { deploymentStatus } from '../../state/deployments.js';
 import { invalidationStatus } from '../../state/invalidations.js';
+import type { DeployHook, Environment } from '../../state/model.js';
 import type { Tenant } from '../../state/tenants.js';
 import { formatIsoTime } from '../../state/timestamps.js';
 
@@ -33,13 +34,11 @@ export function describeWorld(tenant: Tenant, origin: string): Record<string, un
       type: environment.type,
       region: environment.region,
       branch: environment.source.branch,
+      envVariables: [...(world.envVariables.get(environment.id)?.keys() ?? [])],
       deployHook:
         environment.deployHook === null
           ? null
-          : {
-              envId: environment.deployHook.envId,
-              url: `${origin}/api/deploy-hook/${environment.deployHook.envId}/${environment.deployHook.secret}${environment.type === 'preview' ? '/{prNumber}/{commitSHA}' : ''}`,
-            },
+          : { envId: environment.deployHook.envId, url: deployHookUrl(origin, environment, environment.deployHook) },
     })),
     services: world.serviceOrder.map((service) => ({
       id: service.id,
@@ -50,6 +49,7 @@ export function describeWorld(tenant: Tenant, origin: string): Record<string, un
       type: service.type,
       cloudfront: service.cloudfront,
       desiredCount: service.scaling?.desiredCount ?? null,
+      jobs: service.jobs.map((job) => job.givenId),
     })),
     counts: {
       projects: world.projects.size,
@@ -62,4 +62,14 @@ export function describeWorld(tenant: Tenant, origin: string): Record<string, un
       jobExecutions: world.jobExecutions.size,
     },
   };
+}
+
+/**
+ * Builds the URL of an environment's deploy hook. A preview environment's URL ends in the
+ * placeholders {prNumber}/{commitSHA}, which the caller replaces with a pull request
+ * number and a commit SHA.
+ */
+export function deployHookUrl(origin: string, environment: Environment, hook: DeployHook): string {
+  const base = `${origin}/api/deploy-hook/${hook.envId}/${hook.secret}`;
+  return environment.type === 'preview' ? `${base}/{prNumber}/{commitSHA}` : base;
 }
