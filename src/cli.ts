@@ -6,6 +6,7 @@ import { serveCommand } from './commands/serve.js';
 import { ContractRunError } from './contract/run-contract.js';
 import { UsageError } from './commands/usage-error.js';
 import { ScenarioError } from './scenarios/load-scenario.js';
+import { DataFileError } from './state/store.js';
 import { WorldFixtureError } from './state/world-fixture.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -22,7 +23,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof WorldFixtureError || error instanceof ScenarioError || error instanceof ContractRunError) {
+    if (error instanceof WorldFixtureError || error instanceof ScenarioError || error instanceof ContractRunError || error instanceof DataFileError) {
       process.stderr.write(`flightcontrol-mock: ${error.message}\n`);
       process.exit(2);
     }

@@ -30,6 +30,8 @@ Options (each also read from the environment variable in brackets):
                       POST /__mock/clock (CLOCK, default real)
   --clock-speed N     Simulated seconds per real second, greater than 0; for
                       example 60 runs a minute each second (CLOCK_SPEED, default 1)
+  --data FILE         JSON file that keeps every tenant's world across restarts;
+                      written at most every 250 ms (DATA_PATH, default: memory only)
   --strict            Check every response against the contract and answer 500
                       on a mismatch (STRICT=1, default off)
   --log-level LEVEL   fatal, error, warn, info, debug, trace or silent
@@ -54,6 +56,7 @@ export async function serveCommand(args: string[], version: string): Promise<num
       'min-services': { type: 'string' },
       clock: { type: 'string' },
       'clock-speed': { type: 'string' },
+      data: { type: 'string' },
       strict: { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean' },
@@ -86,6 +89,7 @@ export async function serveCommand(args: string[], version: string): Promise<num
     minServices,
     clock: clockOption(values.clock ?? env.CLOCK, values['clock-speed'] ?? env.CLOCK_SPEED),
     logLevel,
+    dataFile: values.data ?? env.DATA_PATH,
     validateResponses: values.strict === true || env.STRICT === '1' || env.STRICT === 'true',
   });
 

@@ -37,7 +37,7 @@ export const BUILTIN_SCENARIOS: Record<string, Scenario> = {
   'rate-limited': {
     name: 'rate-limited',
     description: 'At most 5 calls per simulated 10 seconds per tenant; the rest get 429 with Retry-After.',
-    faults: [{ rateLimit: { requests: 5, window: '10s' }, retryAfterSeconds: 10 }],
+    faults: [{ rateLimit: { requests: 5, window: '10s' } }],
   },
   'empty-account': {
     name: 'empty-account',

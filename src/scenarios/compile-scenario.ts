@@ -47,15 +47,20 @@ export const DEFAULT_SEED = 1;
  * unknown operationId or a fault without an effect.
  */
 export async function compileScenario(located: LocatedScenario, overrides: { seed?: number } = {}): Promise<CompiledScenario> {
-  const { scenario, source } = located;
-  const seed = overrides.seed ?? scenario.seed ?? DEFAULT_SEED;
+  const seed = overrides.seed ?? located.scenario.seed ?? DEFAULT_SEED;
   const world = await buildWorld(located, seed);
+  return { ...compileSettings(located.scenario, seed, located.source), world };
+}
 
+/**
+ * Compiles everything of a scenario but its world: rules, faults and key policy. A saved
+ * tenant is restored with this, because its world comes from the data file.
+ */
+export function compileSettings(scenario: Scenario, seed: number, source: string): Omit<CompiledScenario, 'world'> {
   return {
     name: scenario.name,
     scenario,
     seed,
-    world,
     rules: compileRules(scenario, source),
     faults: (scenario.faults ?? []).map((fault, index) => compileFault(fault, index, source)),
     keys: {
@@ -124,6 +129,9 @@ function compileFault(fault: Fault, index: number, source: string): CompiledFaul
   }
   if (fault.status === undefined && fault.drop !== true && fault.latency === undefined && fault.rateLimit === undefined) {
     throw new ScenarioError(`Invalid scenario ${source}:\n  ${where}: has no effect; set latency, status, drop or rateLimit`);
+  }
+  if (fault.rateLimit !== undefined && (fault.status !== undefined || fault.drop === true || fault.latency !== undefined || fault.probability !== undefined || fault.times !== undefined || fault.retryAfterSeconds !== undefined)) {
+    throw new ScenarioError(`Invalid scenario ${source}:\n  ${where}: a rateLimit fault answers 429 with the seconds until a slot frees, so it takes no status, drop, latency, probability, times or retryAfterSeconds; put those in a fault of their own`);
   }
   if (fault.status !== undefined && fault.drop === true) {
     throw new ScenarioError(`Invalid scenario ${source}:\n  ${where}: cannot both answer with status ${fault.status} and drop the connection; split it into two faults`);

@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 
+import type { Store } from '../state/store.js';
 import type { TenantRegistry } from '../state/tenants.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import type { Contract } from './contract.js';
@@ -35,6 +36,8 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream;
   /** Check every response against the contract (tests and --strict). */
   validateResponses?: boolean;
+  /** The data file to mark dirty after each change, when the server keeps one. */
+  store?: Store | null;
   /** Maximum request body in bytes; Fastify's default of 1 MiB unless set. */
   bodyLimit?: number;
 }
@@ -98,8 +101,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sendError(reply, replyForError(error, request.log, bodyLimit, request.headers['content-type'])),
   );
 
+  const store = options.store ?? null;
+  let tenantCount = options.registry.all().length;
+  if (store !== null) app.addHook('onClose', () => store.close());
+
   app.addHook('onResponse', (request, reply, done) => {
     const tenant = request.tenant;
+    // Changes come from writes, from deploy hooks (GETs that create a deployment) and from
+    // a new key's first call, which creates its tenant.
+    if (store !== null && (isWrite(request.method, request.operationId) || options.registry.all().length !== tenantCount)) {
+      tenantCount = options.registry.all().length;
+      store.markDirty();
+    }
     if (tenant !== null && request.journaled) {
       tenant.journal.record(
         {
@@ -144,6 +157,11 @@ function registerOperations(app: FastifyInstance, plans: OperationPlan[], handle
       handler: operationRoute(plan, handler, deps),
     });
   }
+}
+
+function isWrite(method: string, operationId: string | null): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return true;
+  return operationId === 'triggerDeployHook' || operationId === 'triggerPreviewDeployHook';
 }
 
 // Groups of env-variable bodies whose values are secrets, kept out of the journal.

@@ -8,6 +8,7 @@ import type { SimulationRules } from '../scenarios/rules.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import type { ClockOptions } from '../state/clock.js';
 import { topUpServices } from '../state/generate-world.js';
+import { Store } from '../state/store.js';
 import { TenantRegistry, type Tenant } from '../state/tenants.js';
 import type { WorldDefinition } from '../state/world-definition.js';
 import { buildApp } from './app.js';
@@ -32,6 +33,10 @@ export interface MockServerOptions {
   /** Destination of log lines; standard output unless set. */
   logStream?: NodeJS.WritableStream;
   validateResponses?: boolean;
+  /** A JSON file that keeps every tenant across restarts. */
+  dataFile?: string;
+  /** Milliseconds between writes of the data file. */
+  flushIntervalMs?: number;
 }
 
 export interface MockServer {
@@ -40,6 +45,8 @@ export interface MockServer {
   /** The tenant of the scenario's own world and keys. */
   tenant: Tenant;
   scenario: CompiledScenario;
+  /** The data file, when the server keeps one. */
+  store: Store | null;
 }
 
 export { DEFAULT_SEED };
@@ -49,6 +56,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const scenario = await resolveScenario(options);
   const [contract, controlContract] = await Promise.all([loadContract('documented'), loadContract('control')]);
   const registry = new TenantRegistry(scenario, options.clock ?? { mode: 'real' });
+  const store = options.dataFile === undefined ? null : new Store(options.dataFile, registry, options.flushIntervalMs);
+  await store?.open();
 
   const app = await buildApp({
     contract,
@@ -57,8 +66,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     logLevel: options.logLevel ?? 'silent',
     logStream: options.logStream,
     validateResponses: options.validateResponses ?? false,
+    store,
   });
-  return { app, registry, tenant: registry.primary, scenario };
+  return { app, registry, tenant: registry.primary, scenario, store };
 }
 
 /** Combines the scenario with the options that override parts of it. */

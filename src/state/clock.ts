@@ -10,6 +10,18 @@ export interface Clock {
   /** Moves simulated time forward to `epochMs`; setting an earlier time is rejected. */
   set(epochMs: number): void;
   readonly mode: ClockMode;
+  /** The clock's reading and offset, for saving it. */
+  snapshot(): ClockSnapshot;
+  /**
+   * Restores a saved clock. A real clock keeps its offset, so time that passed while the
+   * server was down counts; manual and scaled clocks continue from the saved reading.
+   */
+  restore(snapshot: ClockSnapshot): void;
+}
+
+export interface ClockSnapshot {
+  nowMs: number;
+  offsetMs: number;
 }
 
 export type ClockMode = 'real' | 'scaled' | 'manual';
@@ -56,6 +68,10 @@ export function createClock(options: ClockOptions): Clock {
         throw new ClockError(`Invalid clock advance ${String(ms)}: expected a number of milliseconds of 0 or more.`);
       }
       offsetMs += Math.floor(ms);
+    },
+    snapshot: () => ({ nowMs: source() + offsetMs, offsetMs }),
+    restore(snapshot: ClockSnapshot) {
+      offsetMs = options.mode === 'real' ? snapshot.offsetMs : snapshot.nowMs - source();
     },
     set(epochMs: number) {
       const current = source() + offsetMs;

@@ -16,6 +16,16 @@ export class IdGenerator {
     this.fingerprint = this.random.base36(4);
   }
 
+  /** The counter and random position, for saving and restoring the generator. */
+  get position(): { counter: number; random: number } {
+    return { counter: this.counter, random: this.random.position };
+  }
+
+  set position(value: { counter: number; random: number }) {
+    this.counter = value.counter;
+    this.random.position = value.random;
+  }
+
   next(nowMs: number): string {
     const time = pad(Math.max(0, Math.floor(nowMs)).toString(36), 8);
     const count = pad((this.counter++ % 36 ** 4).toString(36), 4);

@@ -9,6 +9,15 @@ export class SeededRandom {
     this.state = seed >>> 0;
   }
 
+  /** The generator's position in its stream, for saving and restoring it. */
+  get position(): number {
+    return this.state;
+  }
+
+  set position(value: number) {
+    this.state = value >>> 0;
+  }
+
   /** Returns a float in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

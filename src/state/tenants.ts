@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import type { CompiledScenario } from '../scenarios/compile-scenario.js';
+import { compileSettings, type CompiledScenario } from '../scenarios/compile-scenario.js';
+import type { Scenario } from '../scenarios/scenario.js';
 import type { SimulationRules } from '../scenarios/rules.js';
-import { createClock, type Clock, type ClockOptions } from './clock.js';
+import { createClock, type Clock, type ClockOptions, type ClockSnapshot } from './clock.js';
 import { FaultState } from './fault-state.js';
 import { IdGenerator } from './ids.js';
 import { Journal } from './journal.js';
@@ -10,6 +11,20 @@ import type { DeployHook, Environment } from './model.js';
 import { SeededRandom, seedFromText } from './random.js';
 import { World } from './world.js';
 import type { WorldDefinition } from './world-definition.js';
+import { loadWorld, saveWorld, type SavedWorld } from './world-snapshot.js';
+
+/** A tenant as plain JSON, as the data file keeps it. */
+export interface SavedTenant {
+  keys: string[];
+  primary: boolean;
+  scenario: { scenario: Scenario; seed: number };
+  definition: WorldDefinition;
+  world: SavedWorld;
+  clock: ClockSnapshot;
+  ids: { counter: number; random: number };
+  random: number;
+  faultRandom: number;
+}
 
 /**
  * One isolated simulation: a world, its clock, its scenario, its random streams and its
@@ -19,7 +34,7 @@ import type { WorldDefinition } from './world-definition.js';
 export interface Tenant {
   /** A label for logs and the control API, derived from the key's hash, never the key. */
   readonly id: string;
-  readonly keys: readonly string[];
+  keys: readonly string[];
   scenario: CompiledScenario;
   /** The world this tenant starts from and returns to on reset, with its own deploy hooks. */
   definition: WorldDefinition;
@@ -161,6 +176,53 @@ export class TenantRegistry implements DeployHookAllocator {
 
   all(): readonly Tenant[] {
     return this.tenants;
+  }
+
+  /** Saves every tenant as plain JSON. The journals are not kept. */
+  save(): SavedTenant[] {
+    return this.tenants.map((tenant) => ({
+      keys: [...tenant.keys],
+      primary: tenant === this.primary,
+      scenario: { scenario: tenant.scenario.scenario, seed: tenant.scenario.seed },
+      definition: tenant.definition,
+      world: saveWorld(tenant.world),
+      clock: tenant.clock.snapshot(),
+      ids: tenant.ids.position,
+      random: tenant.random.position,
+      faultRandom: tenant.faultRandom.position,
+    }));
+  }
+
+  /**
+   * Restores saved tenants: the saved primary replaces the primary tenant's state, and
+   * every other saved tenant comes back with its keys, so its clients carry on.
+   */
+  restore(saved: readonly SavedTenant[]): void {
+    for (const entry of saved) {
+      const settings = compileSettings(entry.scenario.scenario, entry.scenario.seed, 'the data file');
+      const scenario: CompiledScenario = { ...settings, world: entry.definition };
+      let tenant: Tenant;
+      if (entry.primary) {
+        tenant = this.primary;
+        this.unindexHooks(tenant);
+        // The data file wins over the start options, so the saved keys reach the saved world.
+        for (const key of tenant.keys) this.byKeyHash.delete(hashKey(key));
+        tenant.keys = [...entry.keys];
+        for (const key of tenant.keys) this.byKeyHash.set(hashKey(key), tenant);
+        tenant.scenario = scenario;
+        tenant.rules = scenario.rules;
+        tenant.definition = entry.definition;
+      } else {
+        tenant = this.findByApiKey(entry.keys[0] ?? '') ?? this.createTenant(scenario, entry.definition, entry.keys);
+        this.unindexHooks(tenant);
+      }
+      tenant.world = loadWorld(entry.world);
+      this.indexHooks(tenant);
+      tenant.clock.restore(entry.clock);
+      tenant.ids.position = entry.ids;
+      tenant.random.position = entry.random;
+      tenant.faultRandom.position = entry.faultRandom;
+    }
   }
 
   private createTenantForKey(key: string): Tenant {

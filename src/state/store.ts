@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+
+import type { SavedTenant, TenantRegistry } from './tenants.js';
+
+/** Version of the data file's format; a file with another version is not read. */
+export const DATA_FORMAT_VERSION = 1;
+
+// Writes are coalesced: a change marks the store dirty, and one write every interval
+// saves all changes since the last one. This is the window that a crash can lose.
+export const DEFAULT_FLUSH_INTERVAL_MS = 250;
+
+interface DataFile {
+  format: 'flightcontrol-mock';
+  version: number;
+  savedAt: string;
+  tenants: SavedTenant[];
+}
+
+/** A data file that cannot be used; start-up stops and the file is left as it is. */
+export class DataFileError extends Error {}
+
+/**
+ * Keeps every tenant in a JSON file with lowdb. lowdb writes through a temporary file and
+ * a rename, so a crash leaves either the old or the new file, never half of one.
+ */
+export class Store {
+  private readonly db: Low<DataFile | null>;
+  private dirty = false;
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    private readonly registry: TenantRegistry,
+    private readonly flushIntervalMs = DEFAULT_FLUSH_INTERVAL_MS,
+  ) {
+    this.db = new Low<DataFile | null>(new JSONFile<DataFile | null>(file), null);
+  }
+
+  /**
+   * Restores the tenants from the file, or writes a new file when there is none. Throws
+   * DataFileError for a file that cannot be read, parsed or understood.
+   */
+  async open(): Promise<'restored' | 'created'> {
+    const data = await readDataFile(this.file);
+    if (data === null) {
+      await this.flush(true);
+      this.startTimer();
+      return 'created';
+    }
+    this.registry.restore(data.tenants);
+    this.startTimer();
+    return 'restored';
+  }
+
+  /** Records that state changed; the next flush writes it. */
+  markDirty(): void {
+    this.dirty = true;
+  }
+
+  /** Writes the state now if it changed (or always, with force). Writes never overlap. */
+  flush(force = false): Promise<void> {
+    if (!this.dirty && !force) return this.writing;
+    this.dirty = false;
+    this.writing = this.writing.then(async () => {
+      this.db.data = { format: 'flightcontrol-mock', version: DATA_FORMAT_VERSION, savedAt: new Date().toISOString(), tenants: this.registry.save() };
+      await this.db.write();
+    });
+    return this.writing;
+  }
+
+  /** Stops the timer and writes what is left. */
+  async close(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+
+  private startTimer(): void {
+    this.timer = setInterval(() => {
+      this.flush().catch(() => {
+        // A failed write keeps the state dirty, so the next tick tries again.
+        this.dirty = true;
+      });
+    }, this.flushIntervalMs);
+    this.timer.unref();
+  }
+}
+
+/** Reads and checks a data file; returns null when there is no file yet. */
+async function readDataFile(file: string): Promise<DataFile | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new DataFileError(`Cannot read data file ${file}: ${(error as Error).message}. Fix its permissions or choose another --data path.`);
+  }
+
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new DataFileError(`Cannot parse data file ${file}: ${(error as Error).message}. The file was left as it is; move it away to start with a fresh world.`);
+  }
+
+  const candidate = data as Partial<DataFile> | null;
+  if (candidate === null || typeof candidate !== 'object' || candidate.format !== 'flightcontrol-mock') {
+    throw new DataFileError(`Data file ${file} is not a flightcontrol-mock data file. The file was left as it is; choose another --data path.`);
+  }
+  if (candidate.version !== DATA_FORMAT_VERSION) {
+    throw new DataFileError(`Data file ${file} has format version ${String(candidate.version)}, and this version of flightcontrol-mock reads only version ${DATA_FORMAT_VERSION}. The file was left as it is.`);
+  }
+  if (!Array.isArray(candidate.tenants)) throw new DataFileError(`Data file ${file} has no tenants list. The file was left as it is.`);
+  return candidate as DataFile;
+}
