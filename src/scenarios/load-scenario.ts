@@ -64,7 +64,7 @@ export function checkScenario(data: unknown, source: string): Scenario {
 
 /**
  * Tells whether another error sits inside the value that this one is about. A latency such
- * as { min: "fast" } fails its anyOf, and the nested error on `min` says more than that.
+ * as { min: "fast" } fails its anyOf, and the nested error on `min` is more precise than that.
  */
 function hasDeeperError(errors: ErrorObject[], error: ErrorObject): boolean {
   return errors.some((other) => other.instancePath.startsWith(`${error.instancePath}/`));

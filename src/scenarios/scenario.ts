@@ -8,7 +8,7 @@ import type { DeploymentOutcome } from './rules.js';
  * Durations are milliseconds, or strings such as "500ms", "90s", "10m" or "1h".
  */
 export interface Scenario {
-  /** URL or path of the JSON Schema, for editors that offer completion; the mock ignores it. */
+  /** URL or path of the JSON Schema that editors read for completion. The mock ignores it. */
   $schema?: string;
   name: string;
   description?: string;

@@ -53,6 +53,13 @@ export async function assertResponseMatchesContract(response: ResponseRecord): P
   const where = `${response.method} ${response.path} -> ${response.status}`;
   const pathOnly = response.path.split('?')[0] ?? response.path;
 
+  // A scenario's injected fault replaces the operation's response, so the contract does
+  // not describe it. The x-mock-fault header marks it.
+  if (response.headers['x-mock-fault'] !== undefined) {
+    assertInjectedFault(response, where);
+    return;
+  }
+
   if (response.status >= 500) throw new Error(`${where}: the server answered ${response.status}: ${response.rawBody}`);
   if (response.method !== 'HEAD' && response.rawBody !== '') {
     const contentType = String(response.headers['content-type'] ?? '');
@@ -90,5 +97,25 @@ export async function assertResponseMatchesContract(response: ResponseRecord): P
   const result = contract.api.validator.validateResponse(response.body, route.operation, response.status);
   if (!result.valid) {
     throw new Error(`${where}: body does not match the contract for ${route.operation.operationId}: ${JSON.stringify(result.errors)}\nbody: ${response.rawBody.slice(0, 2000)}`);
+  }
+}
+
+const FAULT_STATUSES: readonly number[] = [429, 500, 502, 503];
+
+/** Checks a response marked with x-mock-fault: a fault status and a JSON error body with `message` or `error`. */
+function assertInjectedFault(response: ResponseRecord, where: string): void {
+  if (!FAULT_STATUSES.includes(response.status)) {
+    throw new Error(`${where}: an x-mock-fault response must have status ${FAULT_STATUSES.join(', ')}`);
+  }
+  if (response.status === 429 && !/^\d+$/.test(String(response.headers['retry-after'] ?? ''))) {
+    throw new Error(`${where}: an injected 429 must carry Retry-After in whole seconds`);
+  }
+  const contentType = String(response.headers['content-type'] ?? '');
+  if (!contentType.startsWith('application/json')) throw new Error(`${where}: fault content-type is '${contentType}', not application/json`);
+
+  const body = response.body as Record<string, unknown> | null;
+  const hasText = (field: string): boolean => typeof body?.[field] === 'string' && body[field] !== '';
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !(hasText('message') || hasText('error'))) {
+    throw new Error(`${where}: fault body must be a JSON object with a 'message' or 'error' string, got ${response.rawBody.slice(0, 200)}`);
   }
 }
