@@ -144,7 +144,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Mock> {
 /** Rejects a time that a Date cannot represent, which would break every later response. */
 function checkClockTarget(epochMs: number): void {
   if (epochMs > LATEST_TIME_MS) {
-    throw new RangeError(`Invalid clock time ${epochMs}: the latest time a clock can show is ${new Date(LATEST_TIME_MS).toISOString()}.`);
+    throw new RangeError(`Invalid clock time ${epochMs}: the latest time a Date can represent is ${new Date(LATEST_TIME_MS).toISOString()}; use an earlier time.`);
   }
 }
 

@@ -18,6 +18,8 @@ import {
   unsupportedMediaType,
   validationError,
 } from './errors.js';
+import { registerDashboard } from './dashboard/dashboard.js';
+import { registerDocs } from './docs.js';
 import { OPERATION_HANDLERS } from './handlers/index.js';
 import { loggerOptions, redactUrl, type LogLevel } from './logging.js';
 import { OPERATION_IDS } from './operation-ids.js';
@@ -73,6 +75,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('journaled', false);
   app.decorateRequest('faultLabel', null);
 
+  // Set before any route, because a route keeps the handlers in force when it is added.
+  app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound(request.method, redactUrl(request.url.split('?')[0] ?? ''))));
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendError(reply, replyForError(error, request.log, bodyLimit, request.headers['content-type'])),
+  );
+
   registerJsonBodyParser(app);
   await app.register(cors, { origin: true, strictPreflight: false, exposedHeaders: ['Retry-After', 'Allow'] });
 
@@ -94,12 +102,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
 
+  await registerDocs(app, options.contract.document);
+  registerDashboard(app);
   app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound(request.method, redactUrl(request.url.split('?')[0] ?? ''))));
-  app.setErrorHandler((error: FastifyError, request, reply) =>
-    sendError(reply, replyForError(error, request.log, bodyLimit, request.headers['content-type'])),
-  );
 
   const store = options.store ?? null;
   let tenantCount = options.registry.all().length;

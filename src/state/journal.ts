@@ -37,6 +37,7 @@ export interface JournalFilter {
   sinceMs?: number;
   /** Only entries at or before this simulated time (epoch ms). */
   untilMs?: number;
+  /** Only the last N matching entries; 0 or less gives none. */
   limit?: number;
 }
 
@@ -92,7 +93,8 @@ export class Journal {
       if (filter.untilMs !== undefined && entry.atMs > filter.untilMs) return false;
       return true;
     });
-    const limited = filter.limit === undefined ? matching : matching.slice(-filter.limit);
+    // slice(-0) would keep every entry, so a limit of 0 or less keeps none.
+    const limited = filter.limit === undefined ? matching : filter.limit <= 0 ? [] : matching.slice(-filter.limit);
     return limited.map(({ atMs: _atMs, ...entry }) => entry);
   }
 

@@ -4,8 +4,8 @@ import { formatIsoTime } from '../../state/timestamps.js';
 
 /**
  * The latest time a JavaScript Date can represent, 8.64e15 ms after the epoch
- * (ECMA-262, "Time Values and Time Range"). A clock past it cannot be formatted, so
- * every later response would fail.
+ * (+275760-09-13T00:00:00.000Z); `new Date(8.64e15 + 1)` is an Invalid Date. A clock
+ * past it cannot be formatted, so every later response would fail.
  */
 export const LATEST_TIME_MS = 8.64e15;
 
@@ -51,6 +51,6 @@ function checkRepresentable(targetMs: number, field: string): void {
   throw invalidField({
     path: field,
     in: 'body',
-    message: `moves the clock past ${formatIsoTime(LATEST_TIME_MS)}, the latest time a clock can show`,
+    message: `moves the clock past ${formatIsoTime(LATEST_TIME_MS)}, the latest time a Date can represent; use a smaller value`,
   });
 }

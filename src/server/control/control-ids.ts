@@ -6,6 +6,7 @@ export const CONTROL_OPERATION_IDS = [
   'getScenario',
   'putScenario',
   'getWorld',
+  'getActivity',
   'getJournal',
   'clearJournal',
   'getCoverage',

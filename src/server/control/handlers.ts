@@ -10,6 +10,7 @@ import type { Contract } from '../contract.js';
 import { ok, tenantOf, type OperationHandler } from '../handlers/types.js';
 import { clockMoveTarget, type ClockMove } from './clock-move.js';
 import type { ControlOperationId } from './control-ids.js';
+import { describeActivity } from './activity.js';
 import { describeWorld } from './world-view.js';
 
 export interface ControlContext {
@@ -69,6 +70,8 @@ export function createControlHandlers(context: ControlContext): Record<ControlOp
     },
 
     getWorld: (request) => ok(describeWorld(tenantOf(request), request.origin)),
+
+    getActivity: (request) => ok(describeActivity(tenantOf(request))),
 
     getJournal: (request) => {
       const query = request.query as { operationId?: string; status?: string; since?: string; until?: string; limit?: number };
