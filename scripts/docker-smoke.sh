@@ -16,7 +16,7 @@ trap cleanup EXIT
 
 echo "docker-smoke: build stage in $work"
 cp "$root/package.json" "$root/package-lock.json" "$root/tsconfig.json" "$work/"
-cp -r "$root/src" "$root/spec" "$work/"
+cp -r "$root/src" "$root/spec" "$root/assets" "$work/"
 cd "$work"
 npm ci --no-audit --no-fund --loglevel=error
 npm run build --silent

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 
 // The page is one static file; it reads everything through the control API with the key
 // the user enters, so it needs no server-side state of its own.
-const PAGE_FILE = fileURLToPath(new URL('../../../spec/dashboard.html', import.meta.url));
+const PAGE_FILE = fileURLToPath(new URL('../../../assets/dashboard.html', import.meta.url));
 
 /** Serves the live dashboard at / and /__mock/ui. */
 export function registerDashboard(app: FastifyInstance): void {
