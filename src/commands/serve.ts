@@ -36,6 +36,9 @@ Options (each also read from the environment variable in brackets):
                       on a mismatch (STRICT=1, default off)
   --log-level LEVEL   fatal, error, warn, info, debug, trace or silent
                       (LOG_LEVEL, default info)
+  --log-format FORMAT pretty (one readable line per request) or json (one JSON
+                      object per line) (LOG_FORMAT, default pretty on a terminal,
+                      json otherwise)
   --help              Print this help and exit
   --version           Print the version and exit
 `;
@@ -59,6 +62,7 @@ export async function serveCommand(args: string[], version: string): Promise<num
       data: { type: 'string' },
       strict: { type: 'boolean' },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
       help: { type: 'boolean' },
       version: { type: 'boolean' },
     },
@@ -82,7 +86,11 @@ export async function serveCommand(args: string[], version: string): Promise<num
   const logLevel = (values['log-level'] ?? env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`invalid --log-level '${logLevel}': expected one of ${LOG_LEVELS.join(', ')}`);
 
+  const logFormat = values['log-format'] ?? env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (logFormat !== 'pretty' && logFormat !== 'json') throw new UsageError(`invalid --log-format '${logFormat}': expected pretty or json`);
+
   const server = await createMockServer({
+    logFormat,
     scenario: values.scenario ?? env.SCENARIO,
     seed,
     worldFile: values.world ?? env.WORLD,

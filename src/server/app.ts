@@ -21,7 +21,7 @@ import {
 import { registerDashboard } from './dashboard/dashboard.js';
 import { registerDocs } from './docs.js';
 import { OPERATION_HANDLERS } from './handlers/index.js';
-import { loggerOptions, redactUrl, type LogLevel } from './logging.js';
+import { loggerOptions, redactUrl, type LogFormat, type LogLevel } from './logging.js';
 import { OPERATION_IDS } from './operation-ids.js';
 import { authHook, operationRoute, sendError, type PipelineDependencies } from './pipeline.js';
 import { methodsByUrl, planOperations, type OperationPlan } from './routes.js';
@@ -36,6 +36,7 @@ export interface AppOptions {
   logLevel?: LogLevel;
   /** Destination of log lines; standard output unless set. */
   logStream?: NodeJS.WritableStream;
+  logFormat?: LogFormat;
   /** Check every response against the contract (tests and --strict). */
   validateResponses?: boolean;
   /** The data file to mark dirty after each change, when the server keeps one. */
@@ -56,7 +57,7 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
-    logger: loggerOptions(options.logLevel ?? 'silent', options.logStream),
+    logger: loggerOptions(options.logLevel ?? 'silent', options.logStream, options.logFormat),
     // One line per request comes from the onResponse hook below, with the hook secret redacted.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,

@@ -11,14 +11,24 @@ export function redactUrl(url: string): string {
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** `pretty`: one readable line per entry, for a terminal. `json`: one JSON object per line, for collectors. */
+export type LogFormat = 'pretty' | 'json';
+
 /**
  * Pino options for the server. The request serializer drops headers, so neither the
  * Authorization header nor a cookie can reach a log line, and redacts hook secrets.
  */
-export function loggerOptions(level: LogLevel, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
+export function loggerOptions(level: LogLevel, stream?: NodeJS.WritableStream, format: LogFormat = 'json'): FastifyServerOptions['logger'] {
+  // pino-pretty runs in a worker thread and writes to standard output; a given stream wins.
+  const destination =
+    stream !== undefined
+      ? { stream }
+      : format === 'pretty'
+        ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,reqId', singleLine: true } } }
+        : {};
   return {
     level,
-    ...(stream === undefined ? {} : { stream }),
+    ...destination,
     serializers: {
       req: (request: { method: string; url: string; id?: string }) => ({
         method: request.method,

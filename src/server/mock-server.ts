@@ -13,7 +13,7 @@ import { TenantRegistry, type Tenant } from '../state/tenants.js';
 import type { WorldDefinition } from '../state/world-definition.js';
 import { buildApp } from './app.js';
 import { loadContract } from './contract.js';
-import type { LogLevel } from './logging.js';
+import type { LogFormat, LogLevel } from './logging.js';
 
 export interface MockServerOptions {
   /** A built-in scenario name, a path to a YAML or JSON scenario file, or a scenario object. */
@@ -32,6 +32,7 @@ export interface MockServerOptions {
   logLevel?: LogLevel;
   /** Destination of log lines; standard output unless set. */
   logStream?: NodeJS.WritableStream;
+  logFormat?: LogFormat;
   validateResponses?: boolean;
   /** A JSON file that keeps every tenant across restarts. */
   dataFile?: string;
@@ -65,6 +66,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     registry,
     logLevel: options.logLevel ?? 'silent',
     logStream: options.logStream,
+    logFormat: options.logFormat,
     validateResponses: options.validateResponses ?? false,
     store,
   });
