@@ -18,8 +18,9 @@ Options:
   --base-url URL          Server to check, such as http://127.0.0.1:4010 (required)
   --api-key KEY           API key for the Authorization header (required; or
                           FLIGHTCONTROL_API_KEY)
-  --deploy-hook-url URL   A deploy hook of a standard environment; read from the
-                          control API when the server is flightcontrol-mock
+  --deploy-hook-url URL   A deploy hook of a standard environment (default: read from
+                          the control API when the server is flightcontrol-mock;
+                          otherwise none, and the deploy-hook checks are skipped)
   --contract NAME         documented (the seed spec with the documented additions) or
                           seed (the seed spec alone) (default documented)
   --seed N                Seed of the generated request values, an integer from 0 to
@@ -74,8 +75,10 @@ export async function contractCommand(args: string[]): Promise<number> {
   try {
     timeoutMs = toMilliseconds(values.timeout ?? '5m');
   } catch {
-    throw new UsageError(`invalid --timeout '${values.timeout ?? ''}': expected a duration such as 90s or 10m`);
+    timeoutMs = 0;
   }
+  // A zero limit would fail every polling flow before its first poll.
+  if (timeoutMs <= 0) throw new UsageError(`invalid --timeout '${values.timeout ?? ''}': expected a duration greater than 0, such as 90s or 10m`);
 
   const progress = createProgress();
   let run;

@@ -21,16 +21,28 @@ export interface FlowContext {
 const IN_PROGRESS = ['PENDING', 'INPROGRESS', 'PENDING_DEPENDENCY', 'PROVISIONING', 'BUILDING', 'DEPLOYING'];
 const FINAL = ['SUCCESS', 'NO_CHANGE', 'ERROR', 'BUILD_ERROR', 'DEPLOY_ERROR', 'CANCELLED'];
 
-/** Runs every stateful flow whose operations the contract has. */
-export async function runFlows(context: FlowContext): Promise<CheckResult[]> {
+type Flow = (context: FlowContext, operations: Map<string, Operation>) => Promise<CheckResult>;
+
+// Each flow with the operationId it checks, which selects it.
+const FLOWS: [operationId: string, flow: Flow][] = [
+  ['getDeployment', deploymentFlow],
+  ['getCloudFrontInvalidationStatus', invalidationFlow],
+  ['updateScaling', scalingFlow],
+  ['getServices', pagingFlow],
+  ['createEnvironmentEnvVariables', envVariablesFlow],
+];
+
+/**
+ * Runs the stateful flows of the selected operations. A flow creates deployments,
+ * invalidations or env variables on the server, so an unselected flow does not run.
+ */
+export async function runFlows(context: FlowContext, isSelected: (operationId: string) => boolean = () => true): Promise<CheckResult[]> {
   const operations = new Map(context.contract.operations.map((operation) => [operation.operationId ?? '', operation]));
-  return [
-    await deploymentFlow(context, operations),
-    await invalidationFlow(context, operations),
-    await scalingFlow(context, operations),
-    await pagingFlow(context, operations),
-    await envVariablesFlow(context, operations),
-  ];
+  const results: CheckResult[] = [];
+  for (const [operationId, flow] of FLOWS) {
+    if (isSelected(operationId)) results.push(await flow(context, operations));
+  }
+  return results;
 }
 
 /** Triggers a deploy hook, then polls the deployment until it reaches a final status. */
@@ -148,6 +160,9 @@ async function pagingFlow(context: FlowContext, operations: Map<string, Operatio
     const services = body.services ?? [];
     if (services.length > take) return failed('getServices', name, `page at skip ${skip} holds ${services.length} services, more than take=${take}`, last);
     ids.push(...services.map((service) => String(service.id)));
+    if (typeof body.nextPage === 'number' && body.nextPage <= skip) {
+      return failed('getServices', name, `nextPage ${body.nextPage} does not move past skip ${skip}, so a client paging through would loop`, last);
+    }
     skip = typeof body.nextPage === 'number' && services.length > 0 ? body.nextPage : null;
   }
 

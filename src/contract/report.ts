@@ -106,6 +106,16 @@ export function formatJson(run: ContractRun): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+// XML 1.0 forbids these characters even as character references, so they are written as
+// visible \uXXXX text. Tab, line feed and carriage return are allowed and stay.
+// eslint-disable-next-line no-control-regex -- finding control characters is the purpose.
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(XML_FORBIDDEN, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }

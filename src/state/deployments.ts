@@ -6,9 +6,9 @@ import {
   type StageDurations,
 } from '../scenarios/rules.js';
 import { notFound } from './errors.js';
-import type { Deployment, DeploymentStatus, Environment, Service, ServiceDeployment, TimelineStep } from './model.js';
+import type { Deployment, DeploymentStatus, Environment, Service, ServiceDeployment } from './model.js';
 import type { Tenant } from './tenants.js';
-import { endOf, statusAt } from './timeline.js';
+import { endOf, finalStatusOf, statusAt, timelineOf } from './timeline.js';
 
 export interface DeployRequest {
   commit?: string;
@@ -107,7 +107,7 @@ export function deploymentStatus(deployment: Deployment, nowMs: number): Deploym
 
 export function serviceDeploymentError(item: ServiceDeployment, nowMs: number): string | null {
   const status = serviceDeploymentStatus(item, nowMs);
-  return status === item.timeline.at(-1)?.status ? item.failureMessage : null;
+  return status === finalStatusOf(item.timeline) && nowMs >= endOf(item.timeline) ? item.failureMessage : null;
 }
 
 function planServiceDeployment(
@@ -121,24 +121,25 @@ function planServiceDeployment(
   const serviceJitterMs = tenant.rules.deployment.serviceJitterMs;
   const jitter = serviceJitterMs > 0 ? tenant.random.integer(0, serviceJitterMs) : 0;
 
-  const timeline: TimelineStep<DeploymentStatus>[] = [{ status: 'PENDING', atMs: now }];
+  const steps: [DeploymentStatus, number][] = [['PENDING', now]];
   let at = startAt + stages.pendingMs + jitter;
-  timeline.push({ status: 'INPROGRESS', atMs: at });
+  steps.push(['INPROGRESS', at]);
   at += stages.inProgressMs;
 
   if (outcome === 'ERROR' || outcome === 'CANCELLED' || outcome === 'NO_CHANGE') {
-    timeline.push({ status: outcome, atMs: at });
+    steps.push([outcome, at]);
   } else {
-    timeline.push({ status: 'BUILDING', atMs: at });
+    steps.push(['BUILDING', at]);
     at += stages.buildingMs;
     if (outcome === 'BUILD_ERROR') {
-      timeline.push({ status: 'BUILD_ERROR', atMs: at });
+      steps.push(['BUILD_ERROR', at]);
     } else {
-      timeline.push({ status: 'DEPLOYING', atMs: at });
+      steps.push(['DEPLOYING', at]);
       at += stages.deployingMs;
-      timeline.push({ status: outcome, atMs: at });
+      steps.push([outcome, at]);
     }
   }
+  const timeline = timelineOf(steps);
 
   return {
     id: tenant.ids.next(now),

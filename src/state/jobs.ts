@@ -1,7 +1,7 @@
 import { DomainError, notFound } from './errors.js';
 import type { JobExecution, JobExecutionStatus } from './model.js';
 import type { Tenant } from './tenants.js';
-import { statusAt } from './timeline.js';
+import { endOf, statusAt, timelineOf } from './timeline.js';
 
 /** Starts a job of a scheduler service. The execution initializes, runs, and completes on the clock. */
 export function createJobExecution(
@@ -27,11 +27,11 @@ export function createJobExecution(
     job,
     startCommand,
     createdAt: now,
-    timeline: [
-      { status: 'INITIALIZING', atMs: now },
-      { status: 'IN_PROGRESS', atMs: now + initializingMs },
-      { status: 'COMPLETED', atMs: now + initializingMs + runningMs },
-    ],
+    timeline: timelineOf<JobExecutionStatus>([
+      ['INITIALIZING', now],
+      ['IN_PROGRESS', now + initializingMs],
+      ['COMPLETED', now + initializingMs + runningMs],
+    ]),
   };
   tenant.world.jobExecutions.set(execution.id, execution);
   return execution;
@@ -49,6 +49,6 @@ export function jobExecutionStatus(execution: JobExecution, nowMs: number): JobE
 
 /** Returns when the execution finished, or null while it runs. */
 export function jobFinishedAt(execution: JobExecution, nowMs: number): number | null {
-  const last = execution.timeline.at(-1);
-  return last !== undefined && nowMs >= last.atMs ? last.atMs : null;
+  const end = endOf(execution.timeline);
+  return nowMs >= end ? end : null;
 }

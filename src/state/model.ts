@@ -35,10 +35,13 @@ export type InvalidationStatus = 'InProgress' | 'Completed';
 
 export type JobExecutionStatus = 'INITIALIZING' | 'IN_PROGRESS' | 'COMPLETED' | 'ERROR' | 'CANCELLING' | 'CANCELLED';
 
-/** One step of a planned lifecycle: the status that applies from `atMs` on. */
-export interface TimelineStep<S extends string> {
-  status: S;
-  atMs: number;
+/**
+ * A planned lifecycle: `statuses[i]` applies from `times[i]` on, times ascending. Kept
+ * as two arrays rather than step objects, because a busy sandbox holds millions of steps.
+ */
+export interface Timeline<S extends string> {
+  statuses: readonly S[];
+  times: number[];
 }
 
 export interface Project {
@@ -121,7 +124,7 @@ export interface Service {
 export interface ServiceDeployment {
   id: string;
   serviceId: string;
-  timeline: TimelineStep<DeploymentStatus>[];
+  timeline: Timeline<DeploymentStatus>;
   /** Message reported once the timeline ends on a failure status. */
   failureMessage: string | null;
 }
@@ -177,5 +180,5 @@ export interface JobExecution {
   job: Job;
   startCommand: string | string[] | null;
   createdAt: number;
-  timeline: TimelineStep<JobExecutionStatus>[];
+  timeline: Timeline<JobExecutionStatus>;
 }

@@ -51,7 +51,13 @@ export class Store {
       this.startTimer();
       return 'created';
     }
-    this.registry.restore(data.tenants);
+    try {
+      this.registry.restore(data.tenants);
+    } catch (error) {
+      // Anything that breaks the restore is a problem of the file's contents, which a
+      // person may have edited, so the message names the file like the checks above do.
+      throw new DataFileError(`Data file ${this.file} has an invalid tenant: ${(error as Error).message}. The file was left as it is; move it away to start with a fresh world.`);
+    }
     this.startTimer();
     return 'restored';
   }
@@ -61,11 +67,16 @@ export class Store {
     this.dirty = true;
   }
 
-  /** Writes the state now if it changed (or always, with force). Writes never overlap. */
+  /**
+   * Writes the state now if it changed (or always, with force). Writes never overlap, and
+   * each write starts after the previous one settles, even when that one failed.
+   */
   flush(force = false): Promise<void> {
     if (!this.dirty && !force) return this.writing;
     this.dirty = false;
-    this.writing = this.writing.then(async () => {
+    // The caller of the previous flush has seen its failure; chaining on the rejected
+    // promise itself would skip this write and every later one.
+    this.writing = this.writing.catch(() => undefined).then(async () => {
       this.db.data = { format: 'flightcontrol-mock', version: DATA_FORMAT_VERSION, savedAt: new Date().toISOString(), tenants: this.registry.save() };
       await this.db.write();
     });
@@ -115,5 +126,50 @@ async function readDataFile(file: string): Promise<DataFile | null> {
     throw new DataFileError(`Data file ${file} has format version ${String(candidate.version)}, and this version of flightcontrol-mock reads only version ${DATA_FORMAT_VERSION}. The file was left as it is.`);
   }
   if (!Array.isArray(candidate.tenants)) throw new DataFileError(`Data file ${file} has no tenants list. The file was left as it is.`);
+  candidate.tenants.forEach((tenant: unknown, index) => {
+    const problem = findTenantProblem(tenant);
+    if (problem !== null) {
+      throw new DataFileError(`Data file ${file} has an invalid tenant: tenants[${index}]${problem}. The file was left as it is; move it away to start with a fresh world.`);
+    }
+  });
   return candidate as DataFile;
+}
+
+// The fields of a saved tenant and the JSON type each must have. The restore reads these
+// directly; the objects inside the world are checked where they are read.
+const TENANT_FIELDS: [path: string, kind: 'array' | 'boolean' | 'number' | 'object'][] = [
+  ['keys', 'array'],
+  ['primary', 'boolean'],
+  ['scenario', 'object'],
+  ['scenario.scenario', 'object'],
+  ['scenario.seed', 'number'],
+  ['definition', 'object'],
+  ['definition.apiKeys', 'array'],
+  ['definition.projects', 'array'],
+  ['definition.environments', 'array'],
+  ['definition.services', 'array'],
+  ['world', 'object'],
+  ...['projects', 'environments', 'services', 'deployments', 'invalidations', 'jobExecutions', 'envVariables', 'openInvalidations'].map(
+    (name): [string, 'array'] => [`world.${name}`, 'array'],
+  ),
+  ['clock', 'object'],
+  ['clock.nowMs', 'number'],
+  ['clock.offsetMs', 'number'],
+  ['ids', 'object'],
+  ['ids.counter', 'number'],
+  ['ids.random', 'number'],
+  ['random', 'number'],
+  ['faultRandom', 'number'],
+];
+
+/** Returns the first field of a saved tenant that is missing or of the wrong type, such as ".clock.nowMs must be a number". */
+function findTenantProblem(tenant: unknown): string | null {
+  if (typeof tenant !== 'object' || tenant === null || Array.isArray(tenant)) return ' must be an object';
+  for (const [path, kind] of TENANT_FIELDS) {
+    let value: unknown = tenant;
+    for (const name of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[name];
+    const matches = kind === 'array' ? Array.isArray(value) : kind === 'object' ? typeof value === 'object' && value !== null && !Array.isArray(value) : typeof value === kind;
+    if (!matches) return `.${path} must be ${kind === 'array' ? 'an array' : kind === 'object' ? 'an object' : `a ${kind}`}`;
+  }
+  return null;
 }

@@ -57,7 +57,7 @@ export function describeActivity(tenant: Tenant): Record<string, unknown> {
 function stagesSoFar(deployment: Deployment, now: number): { status: string; at: string }[] {
   const times = new Set<number>([deployment.createdAt]);
   for (const item of deployment.serviceDeployments) {
-    for (const step of item.timeline) if (step.atMs <= now) times.add(step.atMs);
+    for (const time of item.timeline.times) if (time <= now) times.add(time);
   }
 
   const stages: { status: string; at: string }[] = [];
