@@ -135,17 +135,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     }
 
-    const entry = {
-      method: request.method,
-      url: redactUrl(request.url),
-      statusCode: reply.statusCode,
-      operationId: request.operationId ?? undefined,
-      tenant: tenant?.id,
-      fault: request.faultLabel ?? undefined,
-      responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
-    };
-    if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
-    else request.log.info(entry, 'request completed');
+    // The entry is built only when it is logged: at warn and above, a request costs no log work.
+    const failedRequest = reply.statusCode >= 500;
+    if (failedRequest || isInfoEnabled(request.log.level)) {
+      const entry = {
+        method: request.method,
+        url: redactUrl(request.url),
+        statusCode: reply.statusCode,
+        operationId: request.operationId ?? undefined,
+        tenant: tenant?.id,
+        fault: request.faultLabel ?? undefined,
+        responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
+      };
+      if (failedRequest) request.log.error(entry, 'request failed');
+      else request.log.info(entry, 'request completed');
+    }
     done();
   });
 
@@ -161,9 +165,25 @@ function registerOperations(app: FastifyInstance, plans: OperationPlan[], handle
       url: plan.url,
       exposeHeadRoute: plan.exposeHead,
       onRequest: plan.secured ? authHook(deps.registry) : undefined,
+      schema: deps.journaled ? { response: successSchemas(plan) } : undefined,
       handler: operationRoute(plan, handler, deps),
     });
   }
+}
+
+/**
+ * Returns the JSON schemas of an operation's success responses, with which Fastify compiles
+ * a serializer (fast-json-stringify) that writes those bodies several times faster than
+ * JSON.stringify. Error bodies keep the default serializer.
+ */
+function successSchemas(plan: OperationPlan): Record<string, unknown> {
+  const schemas: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(plan.operation.responses ?? {})) {
+    if (!status.startsWith('2') || '$ref' in response) continue;
+    const schema = response.content?.['application/json']?.schema;
+    if (schema !== undefined && !('$ref' in schema)) schemas[status] = schema;
+  }
+  return schemas;
 }
 
 function isWrite(method: string, operationId: string | null): boolean {
@@ -213,4 +233,10 @@ function replyForError(error: FastifyError, log: FastifyInstance['log'], bodyLim
   }
   log.error({ err: error }, 'unexpected error while handling a request');
   return internalError(error.message);
+}
+
+const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
+
+function isInfoEnabled(level: string): boolean {
+  return !QUIET_LEVELS.has(level);
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import type { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { OpenAPIBackend, type Document, type Operation } from 'openapi-backend';
 import { parse as parseYaml } from 'yaml';
@@ -67,22 +68,43 @@ export function mergeAdditions(seed: unknown, additions: unknown, key = ''): unk
   return merged;
 }
 
+/**
+ * Builds openapi-backend for a contract. Quick mode skips its check of the document (a
+ * test checks every contract file instead) and compiles each validator on first use.
+ * openapi-backend creates an Ajv instance for every validator; customizeAjv hands it one
+ * shared instance per option set instead, which cut start-up from about 1.6 s to a
+ * fraction of that on the 2-core machine this was measured on.
+ */
 async function buildContract(kind: ContractKind): Promise<Contract> {
   const document = readContractDocument(kind);
+  const shared = new Map<string, Ajv>();
   // openapi-backend dereferences the document in place, so it gets a copy.
   const api = new OpenAPIBackend({
     definition: structuredClone(document),
+    quick: true,
     strict: true,
     validate: true,
     // verbose keeps the rejected value on each error, so messages can quote it.
     ajvOpts: { allErrors: true, strict: false, verbose: true },
-    customizeAjv: (ajv) => {
-      addFormats.default(ajv, ['date-time', 'date', 'uri', 'email']);
+    customizeAjv: (fresh, options) => {
+      const key = JSON.stringify(options);
+      let ajv = shared.get(key);
+      if (ajv === undefined) {
+        ajv = fresh;
+        addFormats.default(ajv, ['date-time', 'date', 'uri', 'email']);
+        shared.set(key, ajv);
+      }
       return ajv;
     },
   });
   await api.init();
   return { kind, document, operations: api.router.getOperations(), api };
+}
+
+/** Checks a contract document against the OpenAPI 3.0 schema, as openapi-backend's strict mode does. */
+export async function checkContractDocument(kind: ContractKind): Promise<void> {
+  const api = new OpenAPIBackend({ definition: readContractDocument(kind), strict: true, quick: false, validate: false });
+  await api.init();
 }
 
 function readYaml(file: string): unknown {

@@ -116,7 +116,7 @@ function validate(plan: OperationPlan, decoded: ReturnType<typeof decodeParamete
 
   const input: Record<string, unknown> = { path: decoded.path, query: decoded.query, header: {}, cookie: {} };
   if (body !== undefined) input.requestBody = body;
-  for (const validateFunction of plan.validators) {
+  for (const validateFunction of plan.validators()) {
     if (validateFunction(input)) continue;
     for (const problem of describeAjvErrors(validateFunction.errors ?? [])) {
       if (!reported.has(`${problem.in}:${problem.path}`)) problems.push(problem);

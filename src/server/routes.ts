@@ -22,8 +22,11 @@ export interface OperationPlan {
   body: { required: boolean } | null;
   parameters: ParameterPlan[];
   operation: Operation;
-  /** openapi-backend's compiled request validators for this operation. */
-  validators: ValidateFunction[];
+  /**
+   * Returns openapi-backend's request validators for this operation, compiled on the first
+   * call, so that start-up compiles nothing and each operation pays once.
+   */
+  validators: () => ValidateFunction[];
 }
 
 /**
@@ -51,7 +54,7 @@ export function planOperations(contract: Contract, handledIds: readonly string[]
       body: requestBody === undefined ? null : { required: requestBody.required === true },
       parameters: planParameters(operation),
       operation,
-      validators: contract.api.validator.getRequestValidatorsForOperation(operationId),
+      validators: lazily(() => contract.api.validator.getRequestValidatorsForOperation(operationId)),
     };
   });
 }
@@ -66,4 +69,9 @@ export function methodsByUrl(plans: readonly OperationPlan[]): Map<string, strin
     methods.set(plan.url, list);
   }
   return methods;
+}
+
+function lazily<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
 }

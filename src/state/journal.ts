@@ -29,6 +29,12 @@ export interface Violation {
   problems: FieldProblem[];
 }
 
+interface StoredEntry {
+  entry: Omit<JournalEntry, 'sequence' | 'at'>;
+  sequence: number;
+  atMs: number;
+}
+
 export interface JournalFilter {
   operationId?: string;
   /** An exact status such as 404, or a class such as "4xx". */
@@ -50,14 +56,14 @@ export const MAX_VIOLATIONS = 1_000;
  * the contract violations it saw. Bounded, so a sandbox that runs for days stays small.
  */
 export class Journal {
-  private entryList: (JournalEntry & { atMs: number })[] = [];
+  // Entries keep the time as a number and format it on read, since most are never read.
+  private entryList: StoredEntry[] = [];
   private violationList: Violation[] = [];
   private readonly coverageCounts = new Map<string, Map<number, number>>();
   private sequence = 0;
 
-  record(entry: Omit<JournalEntry, 'sequence' | 'at'>, atMs: number): JournalEntry {
-    const recorded = { ...entry, sequence: ++this.sequence, at: new Date(atMs).toISOString(), atMs };
-    this.entryList.push(recorded);
+  record(entry: Omit<JournalEntry, 'sequence' | 'at'>, atMs: number): void {
+    this.entryList.push({ entry, sequence: ++this.sequence, atMs });
     if (this.entryList.length > MAX_JOURNAL_ENTRIES) this.entryList.splice(0, Math.ceil(MAX_JOURNAL_ENTRIES / 10));
 
     if (entry.operationId !== null) {
@@ -68,7 +74,6 @@ export class Journal {
       }
       statuses.set(entry.status, (statuses.get(entry.status) ?? 0) + 1);
     }
-    return recorded;
   }
 
   /**
@@ -85,17 +90,18 @@ export class Journal {
     const statusClass = filter.status !== undefined && /^[1-5]xx$/i.test(filter.status) ? Number(filter.status[0]) : null;
     const exactStatus = filter.status !== undefined && statusClass === null ? Number(filter.status) : null;
 
-    const matching = this.entryList.filter((entry) => {
+    const matching = this.entryList.filter(({ entry, atMs }) => {
       if (filter.operationId !== undefined && entry.operationId !== filter.operationId) return false;
       if (statusClass !== null && Math.floor(entry.status / 100) !== statusClass) return false;
       if (exactStatus !== null && entry.status !== exactStatus) return false;
-      if (filter.sinceMs !== undefined && entry.atMs < filter.sinceMs) return false;
-      if (filter.untilMs !== undefined && entry.atMs > filter.untilMs) return false;
+      if (filter.sinceMs !== undefined && atMs < filter.sinceMs) return false;
+      if (filter.untilMs !== undefined && atMs > filter.untilMs) return false;
       return true;
     });
     // slice(-0) would keep every entry, so a limit of 0 or less keeps none.
-    const limited = filter.limit === undefined ? matching : filter.limit <= 0 ? [] : matching.slice(-filter.limit);
-    return limited.map(({ atMs: _atMs, ...entry }) => entry);
+    let limited = matching;
+    if (filter.limit !== undefined) limited = filter.limit <= 0 ? [] : matching.slice(-filter.limit);
+    return limited.map(({ entry, sequence, atMs }) => ({ sequence, at: new Date(atMs).toISOString(), ...entry }));
   }
 
   violations(): Violation[] {

@@ -5,8 +5,11 @@ import { JSONFile } from 'lowdb/node';
 
 import type { SavedTenant, TenantRegistry } from './tenants.js';
 
-/** Version of the data file's format; a file with another version is not read. */
-export const DATA_FORMAT_VERSION = 1;
+/**
+ * Version of the data file's format. A file with another version is not read. Version 2
+ * saves each timeline as `{ statuses, times }`, where version 1 saved a list of steps.
+ */
+export const DATA_FORMAT_VERSION = 2;
 
 // Writes are coalesced: a change marks the store dirty, and one write every interval
 // saves all changes since the last one. This is the window that a crash can lose.
@@ -56,7 +59,7 @@ export class Store {
     } catch (error) {
       // Anything that breaks the restore is a problem of the file's contents, which a
       // person may have edited, so the message names the file like the checks above do.
-      throw new DataFileError(`Data file ${this.file} has an invalid tenant: ${(error as Error).message}. The file was left as it is; move it away to start with a fresh world.`);
+      throw new DataFileError(`Data file ${this.file} has an invalid tenant: ${(error as Error).message}. The file was left as it is. Move it away to start with a fresh world.`);
     }
     this.startTimer();
     return 'restored';
@@ -74,8 +77,8 @@ export class Store {
   flush(force = false): Promise<void> {
     if (!this.dirty && !force) return this.writing;
     this.dirty = false;
-    // The caller of the previous flush has seen its failure; chaining on the rejected
-    // promise itself would skip this write and every later one.
+    // The caller of the previous flush has already seen its failure. Chaining on the
+    // rejected promise itself would skip this write and every later one.
     this.writing = this.writing.catch(() => undefined).then(async () => {
       this.db.data = { format: 'flightcontrol-mock', version: DATA_FORMAT_VERSION, savedAt: new Date().toISOString(), tenants: this.registry.save() };
       await this.db.write();
@@ -129,14 +132,15 @@ async function readDataFile(file: string): Promise<DataFile | null> {
   candidate.tenants.forEach((tenant: unknown, index) => {
     const problem = findTenantProblem(tenant);
     if (problem !== null) {
-      throw new DataFileError(`Data file ${file} has an invalid tenant: tenants[${index}]${problem}. The file was left as it is; move it away to start with a fresh world.`);
+      throw new DataFileError(`Data file ${file} has an invalid tenant: tenants[${index}]${problem}. The file was left as it is. Move it away to start with a fresh world.`);
     }
   });
   return candidate as DataFile;
 }
 
-// The fields of a saved tenant and the JSON type each must have. The restore reads these
-// directly; the objects inside the world are checked where they are read.
+// The fields of a saved tenant that the restore reads directly, and the JSON type of each.
+// NOTE: objects inside the world, such as deployments, are not checked, so a broken one
+// fails only when a request reads it.
 const TENANT_FIELDS: [path: string, kind: 'array' | 'boolean' | 'number' | 'object'][] = [
   ['keys', 'array'],
   ['primary', 'boolean'],
@@ -162,14 +166,19 @@ const TENANT_FIELDS: [path: string, kind: 'array' | 'boolean' | 'number' | 'obje
   ['faultRandom', 'number'],
 ];
 
-/** Returns the first field of a saved tenant that is missing or of the wrong type, such as ".clock.nowMs must be a number". */
+/** Describes the first field of a saved tenant that is missing or of the wrong type, such as ".clock.nowMs must be a number". */
 function findTenantProblem(tenant: unknown): string | null {
-  if (typeof tenant !== 'object' || tenant === null || Array.isArray(tenant)) return ' must be an object';
+  if (!hasJsonType(tenant, 'object')) return ' must be an object';
   for (const [path, kind] of TENANT_FIELDS) {
     let value: unknown = tenant;
     for (const name of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[name];
-    const matches = kind === 'array' ? Array.isArray(value) : kind === 'object' ? typeof value === 'object' && value !== null && !Array.isArray(value) : typeof value === kind;
-    if (!matches) return `.${path} must be ${kind === 'array' ? 'an array' : kind === 'object' ? 'an object' : `a ${kind}`}`;
+    if (!hasJsonType(value, kind)) return `.${path} must be ${kind === 'boolean' || kind === 'number' ? 'a' : 'an'} ${kind}`;
   }
   return null;
+}
+
+function hasJsonType(value: unknown, kind: 'array' | 'boolean' | 'number' | 'object'): boolean {
+  if (kind === 'array') return Array.isArray(value);
+  if (kind === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === kind;
 }
