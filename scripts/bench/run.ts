@@ -3,8 +3,9 @@
 // side by side in one run and in alternating order, because absolute figures on a shared
 // machine drift between runs and only ratios measured together count.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { join } from 'node:path';
 
 import autocannon from 'autocannon';
 
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
     '# Benchmarks',
     '',
     `Measured by \`npm run bench\` on ${started.toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${Math.round(os.totalmem() / 2 ** 30)} GiB.`,
-    `Servers run pinned to core ${SERVER_CORE} with \`taskset\`, autocannon on the other core; ${CONNECTIONS} connections, ${WARMUP_S} s of warm-up, then ${DURATION_S} s per measurement; ${ROUNDS} rounds in alternating order, medians reported. The mock runs the compiled CLI at log level warn, with the fixture world and invalidations that complete at once.`,
+    `Servers run pinned to core ${SERVER_CORE} with \`taskset\`, autocannon on the other core; ${CONNECTIONS} connections, ${WARMUP_S} s of warm-up, then ${DURATION_S} s per measurement; ${ROUNDS} rounds in alternating order, medians reported. The mock runs the compiled CLI at log level warn, with the fixture world and invalidations that complete at once. The bare Fastify server answers each path with the body the mock sent for it, captured before the run, so both send the same bytes.`,
     '',
   );
 
@@ -72,11 +73,13 @@ async function main(): Promise<void> {
 }
 
 async function requestRates(): Promise<string[]> {
-  const bare = await startProcess('bare Fastify', ['--import', 'tsx', 'scripts/bench/bare-server.ts']);
   const mock = await startProcess('mock', [
     'dist/cli.js', '--port', '0', '--world', 'test/fixtures/world.json', '--scenario', 'scripts/bench/bench-scenario.yaml', '--clock', 'manual', '--log-level', 'warn', '--log-format', 'json',
   ]);
   const ids = await prepareMock(mock.url);
+  const bodiesFile = join(await mkdtemp(join(os.tmpdir(), 'fc-bench-')), 'bodies.json');
+  await writeFile(bodiesFile, JSON.stringify(await captureBodies(mock.url, ids)));
+  const bare = await startProcess('bare Fastify', ['--import', 'tsx', 'scripts/bench/bare-server.ts', bodiesFile]);
 
   const results = new Map<string, { bare: Rate[]; mock: Rate[] }>();
   for (const endpoint of ENDPOINTS) results.set(endpoint.name, { bare: [], mock: [] });
@@ -196,6 +199,19 @@ async function scale(): Promise<string[]> {
   small.stop();
   large.stop();
   return lines;
+}
+
+/** Fetches one answer of the mock per endpoint, for the bare server to send as is. */
+async function captureBodies(url: string, ids: MockIds): Promise<Record<string, string>> {
+  const bodies: Record<string, string> = {};
+  for (const endpoint of ENDPOINTS) {
+    const headers: Record<string, string> = {};
+    if (endpoint.authorized) headers.Authorization = 'Bearer test-key';
+    if (endpoint.body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(`${url}${endpoint.path(ids)}`, { method: endpoint.method, headers, body: endpoint.body });
+    bodies[endpoint.name] = await response.text();
+  }
+  return bodies;
 }
 
 async function prepareMock(url: string): Promise<MockIds> {

@@ -55,10 +55,11 @@ export { DEFAULT_SEED };
 /** Loads the contracts, the scenario and its world, and builds the app that serves them. Does not listen. */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const scenario = await resolveScenario(options);
-  const [contract, controlContract] = await Promise.all([loadContract('documented'), loadContract('control')]);
   const registry = new TenantRegistry(scenario, options.clock ?? { mode: 'real' });
+  // The data file is read before the contracts load, so a bad file stops start-up at once.
   const store = options.dataFile === undefined ? null : new Store(options.dataFile, registry, options.flushIntervalMs);
   await store?.open();
+  const [contract, controlContract] = await Promise.all([loadContract('documented'), loadContract('control')]);
 
   const app = await buildApp({
     contract,
@@ -70,6 +71,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     validateResponses: options.validateResponses ?? false,
     store,
   });
+  if (store !== null) {
+    store.onWriteError = (error) => app.log.error({ err: error, file: store.file }, 'writing the data file failed; retrying at the next interval');
+  }
   return { app, registry, tenant: registry.primary, scenario, store };
 }
 

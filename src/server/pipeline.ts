@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { DomainError, type FieldProblem } from '../state/errors.js';
-import type { Tenant, TenantRegistry } from '../state/tenants.js';
+import type { HookMatch, Tenant, TenantRegistry } from '../state/tenants.js';
 import { apiKeyFromHeader } from './auth.js';
 import type { Contract } from './contract.js';
 import { domainErrorReply, faultReply, internalError, invalidApiKey, missingApiKey, routeNotFound, validationError, type ErrorReply } from './errors.js';
@@ -85,8 +85,10 @@ export function operationRoute(plan: OperationPlan, handler: OperationHandler, d
 
     const decoded = decodeParameters(plan.parameters, rawPath, request.query as Record<string, string | string[] | undefined>);
     // A deploy hook carries no key; its environment tells which tenant it belongs to.
+    let hookMatch: HookMatch | null = null;
     if (hookIdName !== null && typeof decoded.path[hookIdName] === 'number') {
-      request.tenant = deps.registry.findDeployHook(decoded.path[hookIdName], String(decoded.path.secret))?.tenant ?? null;
+      hookMatch = deps.registry.findDeployHook(decoded.path[hookIdName], String(decoded.path.secret)) ?? null;
+      request.tenant = hookMatch?.tenant ?? null;
     }
 
     const problems = validate(plan, decoded, request.body);
@@ -103,7 +105,7 @@ export function operationRoute(plan: OperationPlan, handler: OperationHandler, d
     const run = (): FastifyReply | Promise<FastifyReply> => {
       if (fault?.drop === true) return dropConnection(request, reply);
       if (fault?.status != null) return sendError(reply, faultReply(fault.status, fault.retryAfterSeconds, fault.label ?? ''));
-      return runHandler(plan, handler, deps, decoded, request, reply);
+      return runHandler(plan, handler, deps, decoded, hookMatch, request, reply);
     };
     if (fault !== null && fault.latencyMs > 0) return sleep(fault.latencyMs).then(run);
     return run();
@@ -130,6 +132,7 @@ function runHandler(
   handler: OperationHandler,
   deps: PipelineDependencies,
   decoded: ReturnType<typeof decodeParameters>,
+  hookMatch: HookMatch | null,
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply | Promise<FastifyReply> {
@@ -143,6 +146,7 @@ function runHandler(
       body: request.body,
       origin: `${request.protocol}://${request.host}`,
       allowedProjects: request.allowedProjects,
+      hookMatch,
     });
   } catch (error) {
     return replyForHandlerError(error, reply);

@@ -8,7 +8,7 @@ import {
 import { notFound } from './errors.js';
 import type { Deployment, DeploymentStatus, Environment, Service, ServiceDeployment } from './model.js';
 import type { Tenant } from './tenants.js';
-import { endOf, finalStatusOf, statusAt, timelineOf } from './timeline.js';
+import { endOf, finalStatusOf, statusAt } from './timeline.js';
 
 export interface DeployRequest {
   commit?: string;
@@ -28,6 +28,16 @@ const STAGE_ORDER: readonly DeploymentStatus[] = [
   'BUILDING',
   'DEPLOYING',
 ];
+
+// The statuses each outcome passes through, shared by every deployment that plans it.
+const OUTCOME_STATUSES: Record<DeploymentOutcome, readonly DeploymentStatus[]> = {
+  SUCCESS: ['PENDING', 'INPROGRESS', 'BUILDING', 'DEPLOYING', 'SUCCESS'],
+  DEPLOY_ERROR: ['PENDING', 'INPROGRESS', 'BUILDING', 'DEPLOYING', 'DEPLOY_ERROR'],
+  BUILD_ERROR: ['PENDING', 'INPROGRESS', 'BUILDING', 'BUILD_ERROR'],
+  ERROR: ['PENDING', 'INPROGRESS', 'ERROR'],
+  CANCELLED: ['PENDING', 'INPROGRESS', 'CANCELLED'],
+  NO_CHANGE: ['PENDING', 'INPROGRESS', 'NO_CHANGE'],
+};
 
 const FAILURE_MESSAGES: Partial<Record<DeploymentOutcome, string>> = {
   BUILD_ERROR: 'Build failed: the build command exited with code 1.',
@@ -121,25 +131,16 @@ function planServiceDeployment(
   const serviceJitterMs = tenant.rules.deployment.serviceJitterMs;
   const jitter = serviceJitterMs > 0 ? tenant.random.integer(0, serviceJitterMs) : 0;
 
-  const steps: [DeploymentStatus, number][] = [['PENDING', now]];
-  let at = startAt + stages.pendingMs + jitter;
-  steps.push(['INPROGRESS', at]);
-  at += stages.inProgressMs;
-
-  if (outcome === 'ERROR' || outcome === 'CANCELLED' || outcome === 'NO_CHANGE') {
-    steps.push([outcome, at]);
-  } else {
-    steps.push(['BUILDING', at]);
-    at += stages.buildingMs;
-    if (outcome === 'BUILD_ERROR') {
-      steps.push(['BUILD_ERROR', at]);
-    } else {
-      steps.push(['DEPLOYING', at]);
-      at += stages.deployingMs;
-      steps.push([outcome, at]);
-    }
-  }
-  const timeline = timelineOf(steps);
+  // The times follow the stages the outcome passes through; the statuses come from the
+  // shared plan of that outcome, so each deployment stores only its own times.
+  const inProgressAt = startAt + stages.pendingMs + jitter;
+  const buildingAt = inProgressAt + stages.inProgressMs;
+  const deployingAt = buildingAt + stages.buildingMs;
+  let times: number[];
+  if (outcome === 'ERROR' || outcome === 'CANCELLED' || outcome === 'NO_CHANGE') times = [now, inProgressAt, buildingAt];
+  else if (outcome === 'BUILD_ERROR') times = [now, inProgressAt, buildingAt, deployingAt];
+  else times = [now, inProgressAt, buildingAt, deployingAt, deployingAt + stages.deployingMs];
+  const timeline = { statuses: OUTCOME_STATUSES[outcome], times };
 
   return {
     id: tenant.ids.next(now),

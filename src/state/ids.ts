@@ -31,6 +31,7 @@ export class IdGenerator {
     const count = pad((this.counter++ % 36 ** 4).toString(36), 4);
     return flatten(`c${time}${count}${this.fingerprint}${this.random.base36(8)}`);
   }
+
 }
 
 /**
@@ -38,7 +39,9 @@ export class IdGenerator {
  * V8 would otherwise keep each as a tree of its five parts.
  */
 function flatten(text: string): string {
-  return Buffer.from(text, 'latin1').toString('latin1');
+  const codes = new Array<number>(text.length);
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  return String.fromCharCode(...codes);
 }
 
 function pad(text: string, length: number): string {

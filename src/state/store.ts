@@ -93,11 +93,15 @@ export class Store {
     await this.flush();
   }
 
+  /** Called with each failed write, for the server to log; the write is retried. */
+  onWriteError: (error: unknown) => void = () => undefined;
+
   private startTimer(): void {
     this.timer = setInterval(() => {
-      this.flush().catch(() => {
+      this.flush().catch((error: unknown) => {
         // A failed write keeps the state dirty, so the next tick tries again.
         this.dirty = true;
+        this.onWriteError(error);
       });
     }, this.flushIntervalMs);
     this.timer.unref();

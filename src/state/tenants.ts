@@ -59,6 +59,14 @@ export interface HookMatch {
   environment: Environment;
 }
 
+interface HookEntry {
+  tenant: Tenant;
+  environmentId: string;
+  /** SHA-256 of the hook's secret, and the secret it was computed from. */
+  secretDigest?: Buffer;
+  digestOf?: string;
+}
+
 export type KeyResolution = { tenant: Tenant; projects: ReadonlySet<string> | null } | { error: 'invalid' };
 
 // The documented form of an API key that a scenario accepting any key turns into a tenant:
@@ -79,7 +87,7 @@ const KEY_HOOK_BLOCK_SIZE = 100;
 export class TenantRegistry implements DeployHookAllocator {
   readonly primary: Tenant;
   private readonly byKeyHash = new Map<string, Tenant>();
-  private readonly hooksByEnvId = new Map<number, { tenant: Tenant; environmentId: string }>();
+  private readonly hooksByEnvId = new Map<number, HookEntry>();
   private readonly tenants: Tenant[] = [];
   private nextHookEnvId = 1;
 
@@ -138,9 +146,14 @@ export class TenantRegistry implements DeployHookAllocator {
     const hook = environment?.deployHook;
     if (environment === undefined || hook == null) return undefined;
 
+    // Comparing SHA-256 digests gives equal lengths, as timingSafeEqual needs. The stored
+    // secret's digest is computed once and kept while the secret stays the same.
+    if (entry.secretDigest === undefined || entry.digestOf !== hook.secret) {
+      entry.secretDigest = createHash('sha256').update(hook.secret).digest();
+      entry.digestOf = hook.secret;
+    }
     const given = createHash('sha256').update(secret).digest();
-    const expected = createHash('sha256').update(hook.secret).digest();
-    return timingSafeEqual(given, expected) ? { tenant: entry.tenant, environment } : undefined;
+    return timingSafeEqual(given, entry.secretDigest) ? { tenant: entry.tenant, environment } : undefined;
   }
 
   allocate(tenant: Tenant, environment: Environment): DeployHook {

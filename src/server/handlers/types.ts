@@ -1,5 +1,5 @@
 import { DomainError } from '../../state/errors.js';
-import type { Tenant, TenantRegistry } from '../../state/tenants.js';
+import type { HookMatch, Tenant, TenantRegistry } from '../../state/tenants.js';
 
 /** What a handler receives: the caller's tenant and the request, already validated. */
 export interface OperationRequest {
@@ -13,6 +13,8 @@ export interface OperationRequest {
   origin: string;
   /** Projects the caller's key may reach, or null for all of them. */
   allowedProjects: ReadonlySet<string> | null;
+  /** For a deploy hook, the environment its envId and secret matched, found once by the pipeline. */
+  hookMatch: HookMatch | null;
 }
 
 export interface OperationResponse {
