@@ -1,28 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startMock, type Mock } from '../src/index.js';
+import { launchChromium, type Browser } from './helpers/browser.js';
 import { createMockClient, type MockRequest } from './helpers/mock-client.js';
 
-// Debian's chromium package, because playwright-core brings no browser of its own.
-const CHROMIUM = '/usr/bin/chromium';
-// Without the background-networking flags, Chromium keeps trying to reach Google's hosts,
-// which this machine's closed network refuses.
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 // The page polls every second, so a change shows within about two seconds.
 const WAIT_MS = 5_000;
 const SCREENSHOT = fileURLToPath(new URL('../test-results/dashboard.png', import.meta.url));
@@ -33,22 +19,16 @@ const READ_STORED_KEY = "localStorage.getItem('flightcontrol-mock.apiKey')";
 describe('dashboard page', () => {
   let mock: Mock;
   let request: MockRequest;
-  let profileDir: string;
-  let context: BrowserContext;
+  let browser: Browser | undefined;
   let page: Page;
   const alerts: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it with 'apt-get install -y chromium'.`);
-    }
     mock = await startMock();
     request = createMockClient(mock.url, mock.apiKey);
 
-    // A persistent context is how playwright-core takes a user-data-dir of our choosing.
-    profileDir = mkdtempSync(path.join(tmpdir(), 'dashboard-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-    page = await context.newPage();
+    browser = await launchChromium();
+    page = await browser.context.newPage();
     // Reset and scenario loading ask for confirmation, which the test accepts as a user would.
     page.on('dialog', (dialog) => {
       if (dialog.type() === 'alert') alerts.push(dialog.message());
@@ -58,9 +38,8 @@ describe('dashboard page', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await mock?.close();
-    if (profileDir !== undefined) rmSync(profileDir, { recursive: true, force: true });
   });
 
   const byTestId = (testId: string): Locator => page.locator(`[data-testid="${testId}"]`);
@@ -214,7 +193,8 @@ describe('dashboard page', () => {
   it('takes the key from the fragment', async () => {
     // The stored key is wrong, so only the fragment's key can make the second page work.
     await page.evaluate("localStorage.setItem('flightcontrol-mock.apiKey', 'nope')");
-    const second = await context.newPage();
+    if (browser === undefined) throw new Error('The browser did not start.');
+    const second = await browser.context.newPage();
     await second.goto(`${mock.url}/__mock/ui#key=${encodeURIComponent(mock.apiKey)}`);
 
     await second.locator('[data-testid="scenario-name"]', { hasText: 'build-error' }).waitFor({ timeout: WAIT_MS });

@@ -3,7 +3,7 @@
 // side by side in one run and in alternating order, because absolute figures on a shared
 // machine drift between runs and only ratios measured together count.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 
@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   lines.push(...(await startupTimes()));
   lines.push(...(await scale()));
 
+  lines.push((await readFile(new URL('./findings.md', import.meta.url), 'utf8')).trimEnd(), '');
   if (failures.length > 0) {
     lines.push('', '## Failed', '', 'This run is reported as failed, because some requests did not succeed:', '', ...failures.map((failure) => `- ${failure}`));
   }
@@ -274,7 +275,6 @@ function startProcess(label: string, args: string[], pinned = true, timeoutMs = 
 }
 
 async function rssOf(child: ChildProcess): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
   // taskset execs node, so the child's pid is the server's.
   const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
   const match = /VmRSS:\s+(\d+) kB/.exec(status);

@@ -30,7 +30,7 @@ export function loadWorld(saved: SavedWorld): World {
   const world = new World();
   for (const project of saved.projects) world.projects.set(project.id, project);
   for (const environment of saved.environments) world.environments.set(environment.id, environment);
-  for (const service of saved.services) world.addService(service);
+  world.addServices(saved.services);
   for (const deployment of saved.deployments) world.deployments.set(deployment.id, deployment);
   for (const invalidation of saved.invalidations) world.invalidations.set(invalidation.id, invalidation);
   for (const execution of saved.jobExecutions) world.jobExecutions.set(execution.id, execution);

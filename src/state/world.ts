@@ -62,10 +62,11 @@ export class World {
       });
     }
 
+    const services: Service[] = [];
     for (const service of definition.services) {
       const createdAt = service.createdAt === undefined ? DEFAULT_CREATED_AT : Date.parse(service.createdAt);
       const scalable = SCALABLE_SERVICE_TYPES.has(service.type);
-      world.addService({
+      services.push({
         id: service.id,
         environmentId: service.environmentId,
         projectId: service.projectId,
@@ -88,7 +89,17 @@ export class World {
         updatedAt: createdAt,
       });
     }
+    world.addServices(services);
     return world;
+  }
+
+  /** Adds many services with one sort, where adding them one by one could sort after each. */
+  addServices(services: readonly Service[]): void {
+    for (const service of services) {
+      this.services.set(service.id, service);
+      this.serviceOrder.push(service);
+    }
+    this.serviceOrder.sort(compareServices);
   }
 
   addService(service: Service): void {
