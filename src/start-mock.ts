@@ -23,7 +23,7 @@ export interface StartMockOptions {
   clock?: 'manual' | 'real' | { speed: number };
   /** Start of the simulated time, as RFC 3339 text or epoch milliseconds; 2026-01-01T00:00:00Z by default. */
   startTime?: string | number;
-  /** Check every response against the contract and answer 500 on a mismatch; on by default. */
+  /** Check every response against the contract and respond 500 on a mismatch; on by default. */
   strict?: boolean;
   logLevel?: LogLevel;
   /** Address to listen on; 127.0.0.1 by default. */
@@ -74,7 +74,7 @@ const DEFAULT_START = '2026-01-01T00:00:00.000Z';
 
 /**
  * Starts a mock server for a test: in-process, on a free port of 127.0.0.1, with a manual
- * clock, so that time moves only when the test says. Many can run at once in one process.
+ * clock, so that time moves only when the test moves it. Many can run at once in one process.
  */
 export async function startMock(options: StartMockOptions = {}): Promise<Mock> {
   const startMs = typeof options.startTime === 'number' ? options.startTime : Date.parse(options.startTime ?? DEFAULT_START);
@@ -102,7 +102,10 @@ export async function startMock(options: StartMockOptions = {}): Promise<Mock> {
         tenant.clock.advance(ms);
       },
       set: (time) => {
-        const epochMs = time instanceof Date ? time.getTime() : typeof time === 'number' ? time : Date.parse(time);
+        let epochMs: number;
+        if (time instanceof Date) epochMs = time.getTime();
+        else if (typeof time === 'number') epochMs = time;
+        else epochMs = Date.parse(time);
         checkClockTarget(epochMs);
         tenant.clock.set(epochMs);
       },

@@ -9,7 +9,7 @@ export interface KnownService {
 }
 
 /**
- * What the harness knows about the server's data: found by listing services and, on
+ * The server's data as far as the harness has learned it: found by listing services and, on
  * flightcontrol-mock, by reading its control API, then filled in as the checks create
  * deployments, invalidations, environments and job executions.
  */
@@ -56,7 +56,7 @@ export function serviceFor(operationId: string, fixtures: Fixtures): string | un
 
 /**
  * Returns the value of a path parameter for an operation's valid request, or undefined
- * when the harness knows none, which skips the operation's checks with that reason.
+ * when the harness has none, which skips the operation's checks with that reason.
  */
 export function pathValue(operationId: string, name: string, fixtures: Fixtures): string | undefined {
   switch (name) {

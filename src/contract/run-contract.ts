@@ -148,7 +148,7 @@ async function checkOperation(operation: Operation, contract: Awaited<ReturnType
 
   if (operationId === 'createEnvironment' && planned.body !== undefined) {
     const body = JSON.parse(planned.body) as { name: string; region: string };
-    // The path holds the id percent-encoded; the fixtures keep it raw, as they encode on use.
+    // The path contains the id percent-encoded, but the fixtures keep it raw, as they encode on use.
     fixtures.createdEnvironment = { name: body.name, region: body.region, projectId: decodeURIComponent(planned.path.split('/')[3] ?? '') };
   }
   const validExchange = await sendPlanned(planned);

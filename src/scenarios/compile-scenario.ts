@@ -64,7 +64,7 @@ export function compileSettings(scenario: Scenario, seed: number, source: string
     rules: compileRules(scenario, source),
     faults: (scenario.faults ?? []).map((fault, index) => compileFault(fault, index, source)),
     keys: {
-      // A fixture world names its keys, so only those work unless the scenario says otherwise.
+      // A fixture world names its keys, so only those work unless the scenario sets key rules.
       acceptAny: (scenario.keys?.accept ?? (scenario.world?.fixture === undefined && scenario.world?.explicit === undefined ? 'any' : 'listed')) === 'any',
       revoked: new Set(scenario.keys?.revoked ?? []),
       limited: new Map((scenario.keys?.limited ?? []).map((rule) => [rule.key, new Set(rule.projects)])),
@@ -131,13 +131,15 @@ function compileFault(fault: Fault, index: number, source: string): CompiledFaul
     throw new ScenarioError(`Invalid scenario ${source}:\n  ${where}: has no effect; set latency, status, drop or rateLimit`);
   }
   if (fault.rateLimit !== undefined && (fault.status !== undefined || fault.drop === true || fault.latency !== undefined || fault.probability !== undefined || fault.times !== undefined || fault.retryAfterSeconds !== undefined)) {
-    throw new ScenarioError(`Invalid scenario ${source}:\n  ${where}: a rateLimit fault answers 429 with the seconds until a slot frees, so it takes no status, drop, latency, probability, times or retryAfterSeconds; put those in a fault of their own`);
+    throw new ScenarioError(`Invalid scenario ${source}:\n  ${where}: a rateLimit fault responds 429 with the seconds until a slot frees, so it takes no status, drop, latency, probability, times or retryAfterSeconds; put those in a fault of their own`);
   }
   if (fault.status !== undefined && fault.drop === true) {
     throw new ScenarioError(`Invalid scenario ${source}:\n  ${where}: cannot both answer with status ${fault.status} and drop the connection; split it into two faults`);
   }
 
-  const latency = fault.latency === undefined ? null : typeof fault.latency === 'object' ? fault.latency : { min: fault.latency, max: fault.latency };
+  let latency: { min: Duration; max: Duration } | null = null;
+  if (typeof fault.latency === 'object') latency = fault.latency;
+  else if (fault.latency !== undefined) latency = { min: fault.latency, max: fault.latency };
   const minMs = latency === null ? 0 : toMilliseconds(latency.min);
   const maxMs = latency === null ? 0 : toMilliseconds(latency.max);
   if (maxMs < minMs) throw new ScenarioError(`Invalid scenario ${source}:\n  ${where}.latency: max (${maxMs} ms) is below min (${minMs} ms)`);

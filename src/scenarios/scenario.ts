@@ -87,7 +87,7 @@ export interface Fault {
   operations?: string[];
   /** Extra time before the response, fixed or drawn from a range. */
   latency?: Duration | { min: Duration; max: Duration };
-  /** Status to answer with instead of the operation's response. */
+  /** Status to respond with instead of the operation's response. */
   status?: FaultStatus;
   /** Seconds sent in Retry-After with a 429; 1 when absent. */
   retryAfterSeconds?: number;
@@ -97,6 +97,6 @@ export interface Fault {
   probability?: number;
   /** Hit only the next N calls that match, then stop. */
   times?: number;
-  /** Answer 429 once more than `requests` calls arrive within `window` of simulated time. */
+  /** Respond 429 once more than `requests` calls arrive within `window` of simulated time. */
   rateLimit?: { requests: number; window: Duration };
 }

@@ -17,7 +17,7 @@ export function apiError(status: number, code: string, message: string): ErrorRe
   return { status, body: { message, errorCode: `${ERROR_CODE_PREFIX}${code}` } };
 }
 
-/** A 400 that lists every failing field, so a person can fix them all in one go. */
+/** Builds a 400 that lists every failing field, so a person can fix them all in one go. */
 export function validationError(fields: FieldProblem[], summary?: string): ErrorReply {
   const described = fields.map((field) => `${field.path} ${field.message}`).join('; ');
   const message = summary ?? `Invalid request: ${described}.`;
@@ -76,7 +76,7 @@ export function internalError(detail: string): ErrorReply {
 }
 
 /**
- * The answer of an injected fault. The x-mock-fault header names the fault, so a person
+ * Builds the response of an injected fault. The x-mock-fault header names the fault, so a person
  * reading a client's log can tell a scripted failure from a bug.
  */
 export function faultReply(status: number, retryAfterSeconds: number, label: string): ErrorReply {
@@ -92,7 +92,7 @@ export function faultReply(status: number, retryAfterSeconds: number, label: str
 
 type DomainReplyBuilder = (error: DomainError) => ErrorReply;
 
-// How each domain failure reaches the client. The invalidation errors use the `{error}`
+// Responses to each domain failure. The invalidation errors use the `{error}`
 // body that the documentation prints for them.
 const DOMAIN_REPLIES: Record<DomainErrorCode, DomainReplyBuilder> = {
   NOT_FOUND: (error) => apiError(404, 'NOT_FOUND', error.message),

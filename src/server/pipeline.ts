@@ -27,10 +27,13 @@ declare module 'fastify' {
   }
 }
 
+// The path parameter that names a deploy hook's environment, per hook operation.
+const HOOK_ID_PARAMETERS: Record<string, string> = { triggerDeployHook: 'envId', triggerPreviewDeployHook: 'previewEnvId' };
+
 export interface PipelineDependencies {
   contract: Contract;
   registry: TenantRegistry;
-  /** Validate every response against the contract and answer 500 on a mismatch. */
+  /** Validate every response against the contract and respond 500 on a mismatch. */
   validateResponses: boolean;
   /** Whether these operations go into the journal and take the scenario's faults. */
   journaled: boolean;
@@ -71,7 +74,7 @@ export function authHook(registry: TenantRegistry) {
  */
 export function operationRoute(plan: OperationPlan, handler: OperationHandler, deps: PipelineDependencies) {
   const pathNames = plan.parameters.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name);
-  const hookIdName = plan.operationId === 'triggerDeployHook' ? 'envId' : plan.operationId === 'triggerPreviewDeployHook' ? 'previewEnvId' : null;
+  const hookIdName = HOOK_ID_PARAMETERS[plan.operationId] ?? null;
 
   return (request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<FastifyReply> => {
     request.operationId = plan.operationId;
@@ -84,7 +87,7 @@ export function operationRoute(plan: OperationPlan, handler: OperationHandler, d
     }
 
     const decoded = decodeParameters(plan.parameters, rawPath, request.query as Record<string, string | string[] | undefined>);
-    // A deploy hook carries no key; its environment tells which tenant it belongs to.
+    // A deploy hook carries no key, so its environment decides which tenant it belongs to.
     let hookMatch: HookMatch | null = null;
     if (hookIdName !== null && typeof decoded.path[hookIdName] === 'number') {
       hookMatch = deps.registry.findDeployHook(decoded.path[hookIdName], String(decoded.path.secret)) ?? null;
@@ -178,7 +181,7 @@ function replyForHandlerError(error: unknown, reply: FastifyReply): FastifyReply
   throw error;
 }
 
-/** Closes the socket without an answer, as a network fault would, and journals the call. */
+/** Closes the socket without a response, as a network fault would, and journals the call. */
 function dropConnection(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   reply.hijack();
   request.tenant?.journal.record(

@@ -4,7 +4,7 @@ import type { Operation } from 'openapi-backend';
 import type { Contract } from './contract.js';
 import { planParameters, type ParameterPlan } from './parameters.js';
 
-// GET operations that change state. Fastify would answer HEAD by running the GET handler,
+// GET operations that change state. Fastify would serve HEAD by running the GET handler,
 // so a link checker sending HEAD to a hook URL would start a deployment; these get none.
 const STATE_CHANGING_GETS: ReadonlySet<string> = new Set(['triggerDeployHook', 'triggerPreviewDeployHook']);
 
@@ -17,7 +17,7 @@ export interface OperationPlan {
   /** The same path in Fastify's syntax, such as /v1/deployments/:deploymentId. */
   url: string;
   secured: boolean;
-  /** Whether Fastify answers HEAD for this GET operation. */
+  /** Whether Fastify serves HEAD for this GET operation. */
   exposeHead: boolean;
   body: { required: boolean } | null;
   parameters: ParameterPlan[];

@@ -1,6 +1,6 @@
 import type { FieldProblem } from './errors.js';
 
-/** One request as the tenant's client sent it, and how the server answered. */
+/** One request as the tenant's client sent it, and the server's response. */
 export interface JournalEntry {
   sequence: number;
   /** Simulated time of the request, RFC 3339. */
@@ -108,7 +108,7 @@ export class Journal {
     return [...this.violationList];
   }
 
-  /** Counts of answered statuses per operationId. */
+  /** Counts of response statuses per operationId. */
   coverage(): Map<string, Map<number, number>> {
     return this.coverageCounts;
   }

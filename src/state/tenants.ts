@@ -81,8 +81,8 @@ const KEY_HOOK_BLOCK_SIZE = 100;
 
 /**
  * Owns every tenant and the two indexes that requests resolve through: the SHA-256 of
- * each API key, and each deploy hook's envId. The primary tenant holds the scenario's own
- * world and keys; a scenario that accepts any key creates a tenant for each new key.
+ * each API key, and each deploy hook's envId. The primary tenant has the scenario's own
+ * world and keys, and a scenario that accepts any key creates a tenant for each new key.
  */
 export class TenantRegistry implements DeployHookAllocator {
   readonly primary: Tenant;
@@ -273,8 +273,8 @@ export class TenantRegistry implements DeployHookAllocator {
 
   /**
    * Returns the world definition of a tenant. The primary tenant (key null) keeps the
-   * scenario's deploy hooks; a tenant created for a key gets hooks of its own, with envIds
-   * and secrets derived from the key, because hook URLs carry no key to tell tenants apart.
+   * scenario's deploy hooks. A tenant created for a key gets hooks of its own, with envIds
+   * and secrets derived from the key, because a hook URL carries no key to pick a tenant by.
    */
   private definitionFor(key: string | null, world: WorldDefinition, keys: readonly string[]): WorldDefinition {
     if (key === null) {

@@ -53,7 +53,7 @@ export const triggerPreviewDeployHookHandler: OperationHandler = (request) => {
 
 function findHook(request: OperationRequest, envId: number): HookMatch & { environment: Environment } {
   const match = request.hookMatch ?? request.registry.findDeployHook(envId, String(request.path.secret));
-  // The same answer for an unknown envId and a wrong secret, so a caller cannot probe for hooks.
+  // The same response for an unknown envId and a wrong secret, so a caller cannot probe for hooks.
   if (match === undefined) {
     throw hookNotFound(`No deploy hook matches envId ${envId} and this secret. Copy the hook URL from the environment's deploy-hook settings.`);
   }

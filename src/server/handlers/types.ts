@@ -1,7 +1,7 @@
 import { DomainError } from '../../state/errors.js';
 import type { HookMatch, Tenant, TenantRegistry } from '../../state/tenants.js';
 
-/** What a handler receives: the caller's tenant and the request, already validated. */
+/** The input of a handler: the caller's tenant and the request, already validated. */
 export interface OperationRequest {
   /** The caller's tenant; null only for the deploy hooks, which carry no API key. */
   tenant: Tenant | null;
@@ -37,7 +37,7 @@ export function tenantOf(request: OperationRequest): Tenant {
 /**
  * Rejects a request for a project that the caller's key may not reach. Keys are limited
  * to projects only by a scenario's key rules; an unknown id passes, so that the state
- * layer answers 404 for it.
+ * layer returns 404 for it.
  */
 export function checkProjectAccess(request: OperationRequest, projectId: string | undefined): void {
   if (request.allowedProjects === null || projectId === undefined || request.allowedProjects.has(projectId)) return;
