@@ -106,7 +106,6 @@ describe('routing and HTTP errors', () => {
   });
 
   it.each([
-    ['an empty body', ''],
     ['truncated JSON', '{"operation":"set",'],
     ['a bare word', 'set'],
   ])('rejects %s as malformed JSON', async (_label, rawBody) => {
@@ -115,6 +114,17 @@ describe('routing and HTTP errors', () => {
     expect(response.body.errorCode).toBe('FC:Request:Error:VALIDATION_ERROR');
     expect(response.body.message).toMatch(/^Malformed JSON in the request body/);
     expect(response.body.errors[0].path).toBe('body');
+  });
+
+  it('reports an empty JSON body as missing', async () => {
+    const response = await server.request('POST', '/v1/services/svc_1/scaling', { headers: JSON_HEADERS, rawBody: '' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ path: 'body', in: 'body', message: 'is required' }]);
+  });
+
+  it('resets with an empty JSON body', async () => {
+    const response = await server.request('POST', '/__mock/reset', { headers: JSON_HEADERS, rawBody: '' });
+    expect(response.status).toBe(200);
   });
 
   it('rejects a JSON null body', async () => {

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     '# Benchmarks',
     '',
     `Measured by \`npm run bench\` on ${started.toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${Math.round(os.totalmem() / 2 ** 30)} GiB.`,
-    `Servers run pinned to core ${SERVER_CORE} with \`taskset\`, autocannon on the other core; ${CONNECTIONS} connections, ${WARMUP_S} s of warm-up, then ${DURATION_S} s per measurement; ${ROUNDS} rounds in alternating order, medians reported. The mock runs the compiled CLI at log level warn, with the fixture world and invalidations that complete at once. The bare Fastify server answers each path with the body the mock sent for it, captured before the run, so both send the same bytes.`,
+    `Servers run pinned to core ${SERVER_CORE} with \`taskset\`, autocannon on the other core; ${CONNECTIONS} connections, ${WARMUP_S} s of warm-up, then ${DURATION_S} s per measurement; ${ROUNDS} rounds in alternating order, medians reported. The mock runs the compiled CLI at log level warn, with the fixture world and invalidations that complete at once, and is reset before each of its measurements. The bare Fastify server answers each path with the body the mock sent for it, captured before the run, so both send the same bytes.`,
     '',
   );
 
@@ -77,7 +77,7 @@ async function requestRates(): Promise<string[]> {
   const mock = await startProcess('mock', [
     'dist/cli.js', '--port', '0', '--world', 'test/fixtures/world.json', '--scenario', 'scripts/bench/bench-scenario.yaml', '--clock', 'manual', '--log-level', 'warn', '--log-format', 'json',
   ]);
-  const ids = await prepareMock(mock.url);
+  let ids = await prepareMock(mock.url);
   const bodiesFile = join(await mkdtemp(join(os.tmpdir(), 'fc-bench-')), 'bodies.json');
   await writeFile(bodiesFile, JSON.stringify(await captureBodies(mock.url, ids)));
   const bare = await startProcess('bare Fastify', ['--import', 'tsx', 'scripts/bench/bare-server.ts', bodiesFile]);
@@ -89,6 +89,10 @@ async function requestRates(): Promise<string[]> {
       const order = round % 2 === 0 ? (['bare', 'mock'] as const) : (['mock', 'bare'] as const);
       for (const which of order) {
         const url = which === 'bare' ? bare.url : mock.url;
+        // Each measurement starts from the starting world, so the state that earlier
+        // write measurements left behind does not slow later reads; the scale section
+        // measures reads in a full world on purpose.
+        if (which === 'mock') ids = await resetMock(mock.url);
         const rate = await measure(`${endpoint.name} (${which})`, url, endpoint, ids);
         results.get(endpoint.name)?.[which].push(rate);
       }
@@ -213,6 +217,11 @@ async function captureBodies(url: string, ids: MockIds): Promise<Record<string, 
     bodies[endpoint.name] = await response.text();
   }
   return bodies;
+}
+
+async function resetMock(url: string): Promise<MockIds> {
+  await fetch(`${url}/__mock/reset`, { method: 'POST', headers: { Authorization: 'Bearer test-key' } }).then((response) => response.arrayBuffer());
+  return prepareMock(url);
 }
 
 async function prepareMock(url: string): Promise<MockIds> {

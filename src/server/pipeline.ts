@@ -190,7 +190,7 @@ function dropConnection(request: FastifyRequest, reply: FastifyReply): FastifyRe
       url: redactUrl(request.url),
       operationId: request.operationId,
       status: 0,
-      durationMs: reply.elapsedTime,
+      durationMs: Math.round(reply.elapsedTime * 100) / 100,
       fault: request.faultLabel,
       body: null,
     },
