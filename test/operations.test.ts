@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
-import { ADDITIONS_FILE, SEED_SPEC_FILE, loadContract, mergeAdditions } from '../src/server/contract.js';
+import { ADDITIONS_FILE, SEED_SPEC_FILE, checkContractDocument, loadContract, mergeAdditions } from '../src/server/contract.js';
 import { OPERATION_HANDLERS } from '../src/server/handlers/index.js';
 import { OPERATION_IDS } from '../src/server/operation-ids.js';
 
@@ -41,6 +41,13 @@ describe('operations', () => {
     const contract = await loadContract('seed');
     const ids = contract.operations.map((operation) => operation.operationId).sort();
     expect(ids).toEqual(operationIdsOf(SEED_SPEC_FILE).sort());
+  });
+});
+
+describe('contract documents', () => {
+  // The server loads contracts in openapi-backend's quick mode, which skips this check.
+  it.each(['documented', 'seed', 'control'] as const)('%s contract is valid OpenAPI', async (kind) => {
+    await expect(checkContractDocument(kind)).resolves.toBeUndefined();
   });
 });
 
