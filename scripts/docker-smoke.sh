@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Performs the Dockerfile's build and run steps in a clean folder, because no Docker
-# engine runs on the build machines: install from the lockfile, compile, prune the dev
-# dependencies, start the compiled CLI, then probe the health endpoint and one API call.
+# engine runs on the build machines. It installs from the lockfile, compiles, prunes the
+# dev dependencies, starts the compiled CLI, then probes the health endpoint and one API call.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -176,7 +176,7 @@ describe('contract command against servers', () => {
     // Keys shorter than 8 characters never get a tenant, so the mock rejects them with 401.
     const run = await runContractCli(['--base-url', mockUrl, '--api-key', 'short', '--timeout', '5s']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('the server refused the API key: GET /v1/services answered 401');
+    expect(run.stderr).toContain('the server rejected the API key: GET /v1/services returned 401');
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 

@@ -1,4 +1,4 @@
-// A bare Fastify server that answers the benchmarked paths with fixed bodies: the ceiling
+// A bare Fastify server that serves the benchmarked paths with fixed bodies: the ceiling
 // that the mock's request rate is compared with. The bodies are the mock's own responses,
 // captured before the run and passed as a JSON file, so both servers send the same bytes
 // and the client parses the same answers. Prints its URL when ready.

@@ -90,7 +90,7 @@ async function requestRates(): Promise<string[]> {
       for (const which of order) {
         const url = which === 'bare' ? bare.url : mock.url;
         // Each measurement starts from the starting world, so the state that earlier
-        // write measurements left behind does not slow later reads; the scale section
+        // write measurements left behind does not slow later reads. The scale section
         // measures reads in a full world on purpose.
         if (which === 'mock') ids = await resetMock(mock.url);
         const rate = await measure(`${endpoint.name} (${which})`, url, endpoint, ids);
@@ -206,7 +206,7 @@ async function scale(): Promise<string[]> {
   return lines;
 }
 
-/** Fetches one answer of the mock per endpoint, for the bare server to send as is. */
+/** Fetches one response body of the mock per endpoint, for the bare server to send as is. */
 async function captureBodies(url: string, ids: MockIds): Promise<Record<string, string>> {
   const bodies: Record<string, string> = {};
   for (const endpoint of ENDPOINTS) {

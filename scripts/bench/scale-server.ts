@@ -8,7 +8,7 @@ import type { Scenario } from '../../src/scenarios/scenario.js';
 
 const [tenantCount = 1, objectsPerTenant = 0, firstTenantServices = 6] = process.argv.slice(2).map(Number);
 
-// The first two services are deployed; the rest sit in a second environment, so that a
+// The first two services are deployed. The rest sit in a second environment, so that a
 // deployment covers two services while the services list of the first tenant is long.
 const services = Array.from({ length: Math.max(firstTenantServices, 2) }, (_, index) => ({
   id: `svc_${index}`,
@@ -37,8 +37,8 @@ const scenario: Scenario = {
 
 const mock = await createMockServer({ scenario, clock: { mode: 'manual', startMs: Date.parse('2026-01-01T00:00:00Z') } });
 
-// Every tenant gets the two-service world of a CI job's fresh key; the first one also gets
-// the long list of services in a second environment.
+// Every tenant gets the two-service world of a CI job's fresh key. The first one also
+// gets the long list of services in a second environment.
 const largeWorld = {
   ...mock.scenario.world,
   environments: [...mock.scenario.world.environments, { id: 'env_2', projectId: 'prj_1', givenId: 'catalog', name: 'Catalog', type: 'standard' as const, region: 'us-east-1' }],
@@ -65,7 +65,7 @@ for (let index = 0; index < tenantCount; index++) {
 
 function resolveTenant(key: string) {
   const resolution = mock.registry.authenticate(key);
-  if ('error' in resolution) throw new Error(`The bench key ${key} was refused.`);
+  if ('error' in resolution) throw new Error(`The bench key ${key} was rejected as invalid.`);
   return resolution.tenant;
 }
 

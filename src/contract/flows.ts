@@ -7,7 +7,7 @@ import type { Exchange } from './http-exchange.js';
 import { checkResponse } from './response-check.js';
 import { failed, passed, skipped, type CheckResult } from './results.js';
 
-/** What a flow needs: the contract, a way to call the server, and how long it may poll. */
+/** The inputs of a flow: the contract, a way to call the server, and how long it may poll. */
 export interface FlowContext {
   contract: Contract;
   fixtures: Fixtures;
@@ -139,7 +139,7 @@ async function scalingFlow(context: FlowContext, operations: Map<string, Operati
   return passed('updateScaling', name, read);
 }
 
-/** Pages through the services list and checks that the pages hold every service exactly once. */
+/** Pages through the services list and checks that the pages contain every service exactly once. */
 async function pagingFlow(context: FlowContext, operations: Map<string, Operation>): Promise<CheckResult> {
   const name = 'flow: page through the services, each exactly once';
   const getServices = operations.get('getServices');

@@ -13,7 +13,7 @@ export interface PlannedRequest {
 }
 
 export interface NegativeRequest extends PlannedRequest {
-  /** What the request gets wrong, such as "body field count has the wrong type". */
+  /** The check's name: what the request gets wrong, such as "body field count of the wrong type". */
   check: string;
 }
 

@@ -13,7 +13,7 @@ export interface CheckResult {
   operationId: string;
   check: string;
   outcome: Outcome;
-  /** Why it failed or was skipped; for a pass, a note such as an undeclared error status. */
+  /** The reason of a failure or skip, or for a pass a note such as an undeclared error status. */
   reason?: string;
   exchange?: Exchange;
   violations: Violation[];

@@ -98,7 +98,7 @@ async function discover(options: ContractRunOptions, call: Call): Promise<Fixtur
   for (let page = 0; skip !== null && page < 100; page++) {
     const listing = await call('GET', `/v1/services?skip=${skip}&take=100`);
     if (listing.error !== undefined) throw new ContractRunError(`cannot reach ${options.baseUrl}: ${listing.error}`);
-    if (listing.status === 401 || listing.status === 403) throw new ContractRunError(`the server refused the API key: GET /v1/services answered ${listing.status}`);
+    if (listing.status === 401 || listing.status === 403) throw new ContractRunError(`the server rejected the API key: GET /v1/services returned ${listing.status}. Check --api-key.`);
     if (listing.status !== 200) break;
 
     const body = (listing.json ?? {}) as { services?: KnownService[]; nextPage?: unknown };

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 
+import { describePointer } from '../state/field-path.js';
 import { BUILTIN_SCENARIOS } from './builtin.js';
 import type { Scenario } from './scenario.js';
 
@@ -74,13 +75,7 @@ function hasDeeperError(errors: ErrorObject[], error: ErrorObject): boolean {
 const FAULT_LATENCY = /^\/faults\/\d+\/latency$/;
 
 function describeSchemaError(error: ErrorObject): string {
-  const path = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`))
-    .join('')
-    .replace(/^\./, '');
-  const where = path === '' ? '(top level)' : path;
+  const where = describePointer(error.instancePath);
   const params = error.params as Record<string, unknown>;
 
   switch (error.keyword) {

@@ -114,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.addHook('onResponse', (request, reply, done) => {
     const tenant = request.tenant;
+    const url = redactUrl(request.url);
     // Changes come from writes, from deploy hooks (GETs that create a deployment) and from
     // a new key's first call, which creates its tenant.
     if (store !== null && (isWrite(request.method, request.operationId) || options.registry.all().length !== tenantCount)) {
@@ -124,7 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       tenant.journal.record(
         {
           method: request.method,
-          url: redactUrl(request.url),
+          url,
           operationId: request.operationId,
           status: reply.statusCode,
           durationMs: Math.round(reply.elapsedTime * 100) / 100,
@@ -140,7 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (failedRequest || isInfoEnabled(request.log.level)) {
       const entry = {
         method: request.method,
-        url: redactUrl(request.url),
+        url,
         statusCode: reply.statusCode,
         operationId: request.operationId ?? undefined,
         tenant: tenant?.id,

@@ -7,8 +7,8 @@ import { OpenAPIBackend, type Document, type Operation } from 'openapi-backend';
 import { parse as parseYaml } from 'yaml';
 
 /**
- * Which contract to load: the seed file alone, the seed with the documented additions, or
- * the mock's own control API.
+ * Name of a contract: the seed file alone, the seed with the documented additions, or the
+ * mock's own control API.
  */
 export type ContractKind = 'documented' | 'seed' | 'control';
 

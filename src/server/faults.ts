@@ -3,7 +3,7 @@ import type { FaultStatus } from '../scenarios/scenario.js';
 import type { FaultState } from '../state/fault-state.js';
 import type { SeededRandom } from '../state/random.js';
 
-/** What the scenario's faults do to one call. */
+/** The effect of the scenario's faults on one call. */
 export interface FaultDecision {
   latencyMs: number;
   status: FaultStatus | null;

@@ -5,7 +5,7 @@ import type { Contract } from './contract.js';
 import { planParameters, type ParameterPlan } from './parameters.js';
 
 // GET operations that change state. Fastify would serve HEAD by running the GET handler,
-// so a link checker sending HEAD to a hook URL would start a deployment; these get none.
+// so a link checker sending HEAD to a hook URL would start a deployment. These get no HEAD.
 const STATE_CHANGING_GETS: ReadonlySet<string> = new Set(['triggerDeployHook', 'triggerPreviewDeployHook']);
 
 /** Everything the request path needs for one operation, computed once at start-up. */

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 
 import type { FieldProblem } from '../state/errors.js';
+import { formatFieldPath, pointerSegments } from '../state/field-path.js';
 
 type Location = FieldProblem['in'];
 
@@ -31,7 +32,7 @@ export function describeAjvErrors(errors: readonly ErrorObject[], scope: 'reques
 }
 
 function describeError(error: ErrorObject, scope: 'request' | 'response'): FieldProblem {
-  const segments = error.instancePath.split('/').slice(1).map(unescapePointer);
+  const segments = pointerSegments(error.instancePath);
   // Request errors start with the part of the request; response errors start at the body.
   const location = scope === 'request' ? (LOCATIONS[segments[0] ?? ''] ?? 'body') : 'body';
   let fieldSegments = scope === 'request' ? segments.slice(1) : segments;
@@ -43,7 +44,7 @@ function describeError(error: ErrorObject, scope: 'request' | 'response'): Field
   if (scope === 'request' && segments.length === 0 && fieldSegments[0] === 'requestBody') {
     return { path: 'body', in: 'body', message: describeMessage(error) };
   }
-  const path = formatPath(fieldSegments) || (location === 'body' ? 'body' : location);
+  const path = formatFieldPath(fieldSegments) || (location === 'body' ? 'body' : location);
   return { path, in: location, message: describeMessage(error) };
 }
 
@@ -70,19 +71,6 @@ function describeMessage(error: ErrorObject): string {
     default:
       return error.message ?? 'is invalid';
   }
-}
-
-function formatPath(segments: string[]): string {
-  let path = '';
-  for (const segment of segments) {
-    if (/^\d+$/.test(segment)) path += `[${segment}]`;
-    else path += path === '' ? segment : `.${segment}`;
-  }
-  return path;
-}
-
-function unescapePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 function withArticle(type: string): string {

@@ -131,7 +131,7 @@ function planServiceDeployment(
   const serviceJitterMs = tenant.rules.deployment.serviceJitterMs;
   const jitter = serviceJitterMs > 0 ? tenant.random.integer(0, serviceJitterMs) : 0;
 
-  // The times follow the stages the outcome passes through; the statuses come from the
+  // The times follow the stages the outcome passes through. The statuses come from the
   // shared plan of that outcome, so each deployment stores only its own times.
   const inProgressAt = startAt + stages.pendingMs + jitter;
   const buildingAt = inProgressAt + stages.inProgressMs;

@@ -37,7 +37,7 @@ export type JobExecutionStatus = 'INITIALIZING' | 'IN_PROGRESS' | 'COMPLETED' | 
 
 /**
  * A planned lifecycle: `statuses[i]` applies from `times[i]` on, times ascending. Kept
- * as two arrays rather than step objects, because a busy sandbox holds millions of steps.
+ * as two arrays rather than step objects, because a busy sandbox keeps millions of steps.
  */
 export interface Timeline<S extends string> {
   statuses: readonly S[];

@@ -4,7 +4,7 @@ import type { Timeline } from './model.js';
 // deployments keep one copy of each plan's statuses and only their own times.
 const sharedStatuses = new Map<string, readonly string[]>();
 
-/** Builds a timeline from its steps in time order: each status holds from its time on. */
+/** Builds a timeline from its steps in time order: each status applies from its time on. */
 export function timelineOf<S extends string>(steps: readonly (readonly [S, number])[]): Timeline<S> {
   if (steps.length === 0) throw new Error('A timeline needs at least one step.');
   const statuses = steps.map(([status]) => status);

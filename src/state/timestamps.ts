@@ -1,5 +1,5 @@
-// Formatted times are cached, because the same times are formatted on every read of the
-// same objects; the cache is emptied when it reaches its cap, so it stays bounded.
+// Formatted times are cached, because every read of an object formats the same times
+// again. The cache is emptied when it reaches its cap, so it stays bounded.
 const MAX_CACHED = 50_000;
 const deploymentTimes = new Map<number, string>();
 const isoTimes = new Map<number, string>();

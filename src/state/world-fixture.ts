@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 
 import { Ajv, type ErrorObject } from 'ajv';
 
+import { describePointer } from './field-path.js';
 import type { WorldDefinition } from './world-definition.js';
 
 /** A fixture file that cannot be used; the message names the file, the field and the fix. */
@@ -167,13 +168,7 @@ function checkUnique(items: { id: string }[], list: string, problems: string[]):
 }
 
 function describeSchemaError(error: ErrorObject): string {
-  const path = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`))
-    .join('')
-    .replace(/^\./, '');
-  const where = path === '' ? '(top level)' : path;
+  const where = describePointer(error.instancePath);
   if (error.keyword === 'required') return `${where}: missing required field '${String(error.params.missingProperty)}'`;
   if (error.keyword === 'additionalProperties') {
     return `${where}: unknown field '${String(error.params.additionalProperty)}'; check its spelling`;

@@ -78,7 +78,7 @@ export async function assertResponseMatchesContract(response: ResponseRecord): P
   const route = candidates.find((candidate) => candidate.method === method);
 
   if (route === undefined) {
-    // Unknown paths and methods get the API's error body; nothing else may answer there.
+    // Unknown paths and methods get the API's error body, and no other status is allowed there.
     if (response.status !== 404 && response.status !== 405 && response.status !== 400) {
       throw new Error(`${where}: no operation matches, so only 400, 404 or 405 are allowed`);
     }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { FastifyInstance } from 'fastify';
 
-// The page is one static file; it reads everything through the control API with the key
+// The page is one static file. It reads everything through the control API with the key
 // the user enters, so it needs no server-side state of its own.
 const PAGE_FILE = fileURLToPath(new URL('../../../assets/dashboard.html', import.meta.url));
 

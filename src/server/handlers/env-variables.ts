@@ -8,7 +8,7 @@ export const createEnvironmentEnvVariablesHandler: OperationHandler = (request) 
 export const createServiceEnvVariablesHandler: OperationHandler = (request) =>
   write(request, { kind: 'service', id: stringParam(request.path, 'serviceId') });
 
-/** Answers 200 when everything was saved at once, and 202 while managed secrets are written. */
+/** Responds 200 when everything was saved at once, and 202 while managed secrets are written. */
 function write(request: OperationRequest, scope: EnvVariableScope): OperationResponse {
   const world = tenantOf(request).world;
   checkProjectAccess(request, scope.kind === 'environment' ? world.environments.get(scope.id)?.projectId : world.services.get(scope.id)?.projectId);
