@@ -59,6 +59,39 @@ describe('deployment lifecycle', () => {
     expect(web.error).toBeNull();
   });
 
+  it('gives every service deployment its own id, the same on each read', async () => {
+    const ids: string[] = [];
+    for (let count = 0; count < 3; count++) {
+      const hook = await server.request('GET', '/api/deploy-hook/12/s3cr3t', { key: null });
+      const first = await server.request('GET', `/v1/deployments/${hook.body.deploymentId}`);
+      const second = await server.request('GET', `/v1/deployments/${hook.body.deploymentId}`);
+      const serviceDeploymentIds = first.body.serviceDeployments.map((item: { serviceDeploymentId: string }) => item.serviceDeploymentId);
+
+      expect(second.body.serviceDeployments.map((item: { serviceDeploymentId: string }) => item.serviceDeploymentId)).toEqual(serviceDeploymentIds);
+      ids.push(hook.body.deploymentId, ...serviceDeploymentIds);
+    }
+
+    expect(ids).toHaveLength(18);
+    expect(new Set(ids).size).toBe(18);
+    for (const id of ids) expect(id).toMatch(/^c[0-9a-z]{24}$/);
+  });
+
+  it('deploys a service added to the environment from the next deployment on', async () => {
+    const before = await server.request('GET', '/api/deploy-hook/12/s3cr3t', { key: null });
+    const added = await server.request('PATCH', '/v1/projects/prj_1/environments', {
+      json: { name: 'Production', region: 'us-east-1', services: [{ id: 'admin', name: 'Admin', type: 'web' }] },
+    });
+    expect(added.status).toBe(200);
+    const after = await server.request('GET', '/api/deploy-hook/12/s3cr3t', { key: null });
+
+    const givenIds = async (deploymentId: string) => {
+      const deployment = await server.request('GET', `/v1/deployments/${deploymentId}`);
+      return deployment.body.serviceDeployments.map((item: { service: { serviceGivenId: string } }) => item.service.serviceGivenId).sort();
+    };
+    expect(await givenIds(before.body.deploymentId)).toEqual(['cron', 'db', 'site', 'web', 'worker']);
+    expect(await givenIds(after.body.deploymentId)).toEqual(['admin', 'cron', 'db', 'site', 'web', 'worker']);
+  });
+
   it('formats createdAt as the documentation does', async () => {
     const hook = await server.request('GET', '/api/deploy-hook/12/s3cr3t', { key: null });
     const deployment = await server.request('GET', `/v1/deployments/${hook.body.deploymentId}`);

@@ -17,6 +17,12 @@ const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 10;
 const SERVER_CORE = '0';
+// For profiling one part: BENCH_ONLY names sections (rates, startup, scale) and
+// BENCH_ENDPOINTS a part of the operation names to keep. A filtered run prints its
+// figures and leaves docs/benchmarks.md alone, since it is not the full benchmark.
+const ONLY = process.env.BENCH_ONLY?.split(',') ?? null;
+const ENDPOINT_FILTER = process.env.BENCH_ENDPOINTS ?? null;
+const FILTERED = ONLY !== null || ENDPOINT_FILTER !== null;
 
 interface Rate {
   requestsPerSecond: number;
@@ -38,13 +44,14 @@ interface MockIds {
   invalidationId: string;
 }
 
-const ENDPOINTS: Endpoint[] = [
+const ALL_ENDPOINTS: Endpoint[] = [
   { name: 'GET invalidation status', method: 'GET', path: (ids) => `/v1/cloudfront/invalidation/${ids.invalidationId}`, authorized: true },
   { name: 'POST invalidation', method: 'POST', path: () => '/v1/services/svc_static/cloudfront/invalidation', body: '{"paths":["/index.html"]}', authorized: true },
   { name: 'GET deployment', method: 'GET', path: (ids) => `/v1/deployments/${ids.deploymentId}`, authorized: true },
   { name: 'GET services, take 25', method: 'GET', path: () => '/v1/services?take=25', authorized: true },
   { name: 'deploy hook', method: 'GET', path: () => '/api/deploy-hook/12/s3cr3t', authorized: false },
 ];
+const ENDPOINTS = ALL_ENDPOINTS.filter((endpoint) => ENDPOINT_FILTER === null || endpoint.name.includes(ENDPOINT_FILTER));
 
 const failures: string[] = [];
 
@@ -59,9 +66,9 @@ async function main(): Promise<void> {
     '',
   );
 
-  lines.push(...(await requestRates()));
-  lines.push(...(await startupTimes()));
-  lines.push(...(await scale()));
+  if (ONLY === null || ONLY.includes('rates')) lines.push(...(await requestRates()));
+  if (ONLY === null || ONLY.includes('startup')) lines.push(...(await startupTimes()));
+  if (ONLY === null || ONLY.includes('scale')) lines.push(...(await scale()));
 
   lines.push((await readFile(new URL('./findings.md', import.meta.url), 'utf8')).trimEnd(), '');
   if (failures.length > 0) {
@@ -69,7 +76,7 @@ async function main(): Promise<void> {
   }
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);
-  await writeFile(new URL('../../docs/benchmarks.md', import.meta.url), text);
+  if (!FILTERED) await writeFile(new URL('../../docs/benchmarks.md', import.meta.url), text);
   if (failures.length > 0) process.exitCode = 1;
 }
 

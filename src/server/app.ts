@@ -1,4 +1,3 @@
-import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 
 import type { Store } from '../state/store.js';
@@ -18,6 +17,7 @@ import {
   unsupportedMediaType,
   validationError,
 } from './errors.js';
+import { registerCors } from './cors.js';
 import { registerDashboard } from './dashboard/dashboard.js';
 import { registerDocs } from './docs.js';
 import { OPERATION_HANDLERS } from './handlers/index.js';
@@ -60,6 +60,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: loggerOptions(options.logLevel ?? 'silent', options.logStream, options.logFormat),
     // One line per request comes from the onResponse hook below, with the hook secret redacted.
     logController: new LogController({ disableRequestLogging: true }),
+    // Below info, no request line is logged, so a request shares the server's logger
+    // instead of paying for a child logger that binds its id.
+    childLoggerFactory: (logger, bindings, childOptions) => (isInfoEnabled(options.logLevel ?? 'silent') ? logger.child(bindings, childOptions) : logger),
     bodyLimit,
     frameworkErrors: (error, request, reply) => {
       if (error.code === 'FST_ERR_BAD_URL') {
@@ -83,7 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   registerJsonBodyParser(app);
-  await app.register(cors, { origin: true, strictPreflight: false, exposedHeaders: ['Retry-After', 'Allow'] });
+  registerCors(app);
 
   const plans = planOperations(options.contract, OPERATION_IDS);
   const base = { contract: options.contract, registry: options.registry, validateResponses: options.validateResponses ?? false };
@@ -112,23 +115,33 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   let tenantCount = options.registry.all().length;
   if (store !== null) app.addHook('onClose', () => store.close());
 
+  const logEveryRequest = isInfoEnabled(options.logLevel ?? 'silent');
   app.addHook('onResponse', (request, reply, done) => {
     const tenant = request.tenant;
-    const url = redactUrl(request.url);
     // Changes come from writes, from deploy hooks (GETs that create a deployment) and from
     // a new key's first call, which creates its tenant.
     if (store !== null && (isWrite(request.method, request.operationId) || options.registry.all().length !== tenantCount)) {
       tenantCount = options.registry.all().length;
       store.markDirty();
     }
-    if (tenant !== null && request.journaled) {
+
+    const journaled = tenant !== null && request.journaled;
+    const failedRequest = reply.statusCode >= 500;
+    if (!journaled && !failedRequest && !logEveryRequest) {
+      done();
+      return;
+    }
+
+    const url = redactUrl(request.url);
+    const durationMs = Math.round(reply.elapsedTime * 100) / 100;
+    if (journaled) {
       tenant.journal.record(
         {
           method: request.method,
           url,
           operationId: request.operationId,
           status: reply.statusCode,
-          durationMs: Math.round(reply.elapsedTime * 100) / 100,
+          durationMs,
           fault: request.faultLabel,
           body: redactBody(request.body),
         },
@@ -137,8 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
 
     // The entry is built only when it is logged: at warn and above, a request costs no log work.
-    const failedRequest = reply.statusCode >= 500;
-    if (failedRequest || isInfoEnabled(request.log.level)) {
+    if (failedRequest || logEveryRequest) {
       const entry = {
         method: request.method,
         url,
@@ -146,7 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         operationId: request.operationId ?? undefined,
         tenant: tenant?.id,
         fault: request.faultLabel ?? undefined,
-        responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
+        responseTimeMs: durationMs,
       };
       if (failedRequest) request.log.error(entry, 'request failed');
       else request.log.info(entry, 'request completed');

@@ -116,13 +116,14 @@ export function operationRoute(plan: OperationPlan, handler: OperationHandler, d
 }
 
 function validate(plan: OperationPlan, decoded: ReturnType<typeof decodeParameters>, body: unknown): FieldProblem[] {
-  const problems = [...decoded.problems];
-  const reported = new Set(problems.map((problem) => `${problem.in}:${problem.path}`));
-
+  const problems = decoded.problems;
   const input: Record<string, unknown> = { path: decoded.path, query: decoded.query, header: {}, cookie: {} };
   if (body !== undefined) input.requestBody = body;
+
   for (const validateFunction of plan.validators()) {
     if (validateFunction(input)) continue;
+    // A parameter that decoding already rejected is reported once, with the decoder's message.
+    const reported = new Set(problems.map((problem) => `${problem.in}:${problem.path}`));
     for (const problem of describeAjvErrors(validateFunction.errors ?? [])) {
       if (!reported.has(`${problem.in}:${problem.path}`)) problems.push(problem);
     }

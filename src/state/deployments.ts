@@ -1,14 +1,9 @@
-import {
-  FINAL_DEPLOYMENT_STATUSES,
-  type DeploymentOutcome,
-  type DeploymentRulePlan,
-  type SimulationRules,
-  type StageDurations,
-} from '../scenarios/rules.js';
+import { FINAL_DEPLOYMENT_STATUSES } from '../scenarios/rules.js';
+import { plansFor } from './deployment-plans.js';
 import { notFound } from './errors.js';
-import type { Deployment, DeploymentStatus, Environment, Service, ServiceDeployment } from './model.js';
+import { derivedId } from './ids.js';
+import type { Deployment, DeploymentStatus, Environment, ServiceDeploymentPlan } from './model.js';
 import type { Tenant } from './tenants.js';
-import { endOf, finalStatusOf, statusAt } from './timeline.js';
 
 export interface DeployRequest {
   commit?: string;
@@ -29,41 +24,38 @@ const STAGE_ORDER: readonly DeploymentStatus[] = [
   'DEPLOYING',
 ];
 
-// The statuses each outcome passes through, shared by every deployment that plans it.
-const OUTCOME_STATUSES: Record<DeploymentOutcome, readonly DeploymentStatus[]> = {
-  SUCCESS: ['PENDING', 'INPROGRESS', 'BUILDING', 'DEPLOYING', 'SUCCESS'],
-  DEPLOY_ERROR: ['PENDING', 'INPROGRESS', 'BUILDING', 'DEPLOYING', 'DEPLOY_ERROR'],
-  BUILD_ERROR: ['PENDING', 'INPROGRESS', 'BUILDING', 'BUILD_ERROR'],
-  ERROR: ['PENDING', 'INPROGRESS', 'ERROR'],
-  CANCELLED: ['PENDING', 'INPROGRESS', 'CANCELLED'],
-  NO_CHANGE: ['PENDING', 'INPROGRESS', 'NO_CHANGE'],
-};
-
-const FAILURE_MESSAGES: Partial<Record<DeploymentOutcome, string>> = {
-  BUILD_ERROR: 'Build failed: the build command exited with code 1.',
-  DEPLOY_ERROR: 'Deploy failed: the new tasks did not pass their health checks.',
-  ERROR: 'Deployment failed because of an internal error.',
-  CANCELLED: 'Deployment was cancelled.',
-};
-
 /**
  * Creates a deployment of every service in the environment, with each service's
- * timeline planned now. A deployment that arrives while an earlier one still runs
+ * lifecycle planned now. A deployment that arrives while an earlier one still runs
  * waits in PENDING until the earlier one ends, as Flightcontrol queues them.
  */
 export function createDeployment(tenant: Tenant, environment: Environment, request: DeployRequest): Deployment {
   const now = tenant.clock.now();
   const project = tenant.world.projects.get(environment.projectId);
-  const services = tenant.world.servicesOfEnvironment(environment.id);
-  const startAt = Math.max(now, environment.busyUntil);
+  const { services, serviceIds } = tenant.world.servicesOfEnvironment(environment.id);
 
   const gitBranch = request.branch ?? (request.prNumber === undefined ? environment.source.branch : `pr-${request.prNumber}`);
   const gitCommit = request.commit ?? tenant.random.hex(40);
-  const plan = matchDeploymentRule(tenant.rules, environment, gitBranch, gitCommit);
-  const serviceDeployments = services.map((service) => planServiceDeployment(tenant, plan, service, now, startAt));
+  const plans = plansFor(tenant.rules, environment, gitBranch, gitCommit);
+
+  let servicePlans: ServiceDeploymentPlan[] | null = null;
+  for (let index = 0; index < services.length; index++) {
+    const service = services[index];
+    const override = service === undefined ? undefined : plans.overrideFor(service.id, service.givenId);
+    if (override === undefined) continue;
+    servicePlans ??= services.map(() => plans.plan);
+    servicePlans[index] = override;
+  }
+
+  const jitterMs = tenant.rules.deployment.serviceJitterMs;
+  const jitters = jitterMs > 0 ? services.map(() => tenant.random.integer(0, jitterMs)) : null;
+
+  // The service deployment ids follow the deployment's id, so the generator skips them.
+  const id = tenant.ids.next(now);
+  tenant.ids.reserve(services.length);
 
   const deployment: Deployment = {
-    id: tenant.ids.next(now),
+    id,
     projectId: environment.projectId,
     environmentId: environment.id,
     isPreview: environment.type === 'preview',
@@ -73,11 +65,14 @@ export function createDeployment(tenant: Tenant, environment: Environment, reque
     repoUrl: project?.repoUrl ?? '',
     force: request.force,
     createdAt: now,
-    serviceDeployments,
+    startsAt: Math.max(now, environment.busyUntil),
+    serviceIds,
+    plan: plans.plan,
+    servicePlans,
+    jitters,
   };
 
-  const endsAt = Math.max(now, ...serviceDeployments.map((item) => endOf(item.timeline)));
-  environment.busyUntil = endsAt;
+  environment.busyUntil = deploymentEndsAt(deployment);
   tenant.world.deployments.set(deployment.id, deployment);
   return deployment;
 }
@@ -88,8 +83,29 @@ export function getDeployment(tenant: Tenant, deploymentId: string): Deployment 
   return deployment;
 }
 
-export function serviceDeploymentStatus(item: ServiceDeployment, nowMs: number): DeploymentStatus {
-  return statusAt(item.timeline, nowMs);
+/** The id of the deployment's service at `index`, derived from the deployment's id. */
+export function serviceDeploymentId(deployment: Deployment, index: number): string {
+  return derivedId(deployment.id, index + 1);
+}
+
+export function serviceDeploymentStatus(deployment: Deployment, index: number, nowMs: number): DeploymentStatus {
+  const plan = planOf(deployment, index);
+  const elapsed = nowMs - startOf(deployment, index);
+  // Plans have at most four steps after PENDING, so a scan beats a binary search.
+  let step = 0;
+  while (step < plan.offsets.length && (plan.offsets[step] ?? Infinity) <= elapsed) step++;
+  return plan.statuses[step] ?? 'PENDING';
+}
+
+/** The failure message of a service deployment once it has ended on a failure, else null. */
+export function serviceDeploymentError(deployment: Deployment, index: number, nowMs: number): string | null {
+  return nowMs >= serviceDeploymentEndsAt(deployment, index) ? planOf(deployment, index).failureMessage : null;
+}
+
+/** The times at which the service deployment's statuses begin, creation first. */
+export function serviceDeploymentTimes(deployment: Deployment, index: number): number[] {
+  const start = startOf(deployment, index);
+  return [deployment.createdAt, ...planOf(deployment, index).offsets.map((offset) => start + offset)];
 }
 
 /**
@@ -99,79 +115,39 @@ export function serviceDeploymentStatus(item: ServiceDeployment, nowMs: number):
  * has nothing to do, so it reads NO_CHANGE.
  */
 export function deploymentStatus(deployment: Deployment, nowMs: number): DeploymentStatus {
-  const statuses = deployment.serviceDeployments.map((item) => serviceDeploymentStatus(item, nowMs));
-  if (statuses.length === 0) return 'NO_CHANGE';
-
   let earliestStage = -1;
-  for (const status of statuses) {
-    if (FINAL_DEPLOYMENT_STATUSES.has(status)) continue;
-    const stage = STAGE_ORDER.indexOf(status);
-    if (earliestStage === -1 || stage < earliestStage) earliestStage = stage;
+  let failure: DeploymentStatus | null = null;
+  let changed = false;
+  for (let index = 0; index < deployment.serviceIds.length; index++) {
+    const status = serviceDeploymentStatus(deployment, index, nowMs);
+    if (!FINAL_DEPLOYMENT_STATUSES.has(status)) {
+      const stage = STAGE_ORDER.indexOf(status);
+      if (earliestStage === -1 || stage < earliestStage) earliestStage = stage;
+      continue;
+    }
+    if (status !== 'NO_CHANGE') changed = true;
+    if (failure === null && status !== 'SUCCESS' && status !== 'NO_CHANGE') failure = status;
   }
-  if (earliestStage !== -1) return STAGE_ORDER[earliestStage] as DeploymentStatus;
 
-  const failure = statuses.find((status) => status !== 'SUCCESS' && status !== 'NO_CHANGE');
-  if (failure !== undefined) return failure;
-  return statuses.every((status) => status === 'NO_CHANGE') ? 'NO_CHANGE' : 'SUCCESS';
+  if (earliestStage !== -1) return STAGE_ORDER[earliestStage] ?? 'PENDING';
+  return failure ?? (changed ? 'SUCCESS' : 'NO_CHANGE');
 }
 
-export function serviceDeploymentError(item: ServiceDeployment, nowMs: number): string | null {
-  const status = serviceDeploymentStatus(item, nowMs);
-  return status === finalStatusOf(item.timeline) && nowMs >= endOf(item.timeline) ? item.failureMessage : null;
+/** The time at which the last service of the deployment reaches its final status. */
+export function deploymentEndsAt(deployment: Deployment): number {
+  let end = deployment.createdAt;
+  for (let index = 0; index < deployment.serviceIds.length; index++) end = Math.max(end, serviceDeploymentEndsAt(deployment, index));
+  return end;
 }
 
-function planServiceDeployment(
-  tenant: Tenant,
-  plan: DeploymentPlan,
-  service: Service,
-  now: number,
-  startAt: number,
-): ServiceDeployment {
-  const { stages, outcome } = planForService(plan, service);
-  const serviceJitterMs = tenant.rules.deployment.serviceJitterMs;
-  const jitter = serviceJitterMs > 0 ? tenant.random.integer(0, serviceJitterMs) : 0;
-
-  // The times follow the stages the outcome passes through. The statuses come from the
-  // shared plan of that outcome, so each deployment stores only its own times.
-  const inProgressAt = startAt + stages.pendingMs + jitter;
-  const buildingAt = inProgressAt + stages.inProgressMs;
-  const deployingAt = buildingAt + stages.buildingMs;
-  let times: number[];
-  if (outcome === 'ERROR' || outcome === 'CANCELLED' || outcome === 'NO_CHANGE') times = [now, inProgressAt, buildingAt];
-  else if (outcome === 'BUILD_ERROR') times = [now, inProgressAt, buildingAt, deployingAt];
-  else times = [now, inProgressAt, buildingAt, deployingAt, deployingAt + stages.deployingMs];
-  const timeline = { statuses: OUTCOME_STATUSES[outcome], times };
-
-  return {
-    id: tenant.ids.next(now),
-    serviceId: service.id,
-    timeline,
-    failureMessage: FAILURE_MESSAGES[outcome] ?? null,
-  };
+function serviceDeploymentEndsAt(deployment: Deployment, index: number): number {
+  return startOf(deployment, index) + (planOf(deployment, index).offsets.at(-1) ?? 0);
 }
 
-interface DeploymentPlan {
-  stages: StageDurations;
-  outcome: DeploymentOutcome;
-  rule: DeploymentRulePlan | null;
+function planOf(deployment: Deployment, index: number): ServiceDeploymentPlan {
+  return deployment.servicePlans?.[index] ?? deployment.plan;
 }
 
-/** Picks the first scenario rule whose match fits the deployment, over the scenario's defaults. */
-function matchDeploymentRule(rules: SimulationRules, environment: Environment, branch: string, commit: string): DeploymentPlan {
-  const defaults = { stages: rules.deployment.stages, outcome: rules.deployment.outcome };
-  const rule = rules.deployment.rules.find(({ match }) => {
-    if (match.environment !== undefined && match.environment !== environment.id && match.environment !== environment.givenId) return false;
-    if (match.branch !== undefined && match.branch !== branch) return false;
-    if (match.commit !== undefined && !commit.startsWith(match.commit)) return false;
-    return true;
-  });
-  if (rule === undefined) return { ...defaults, rule: null };
-  return { stages: { ...defaults.stages, ...rule.stages }, outcome: rule.outcome ?? defaults.outcome, rule };
-}
-
-/** Applies a rule's override for one service, found by id or givenId. */
-function planForService(plan: DeploymentPlan, service: Service): { stages: StageDurations; outcome: DeploymentOutcome } {
-  const override = plan.rule?.services[service.id] ?? plan.rule?.services[service.givenId];
-  if (override === undefined) return plan;
-  return { stages: { ...plan.stages, ...override.stages }, outcome: override.outcome ?? plan.outcome };
+function startOf(deployment: Deployment, index: number): number {
+  return deployment.startsAt + (deployment.jitters?.[index] ?? 0);
 }

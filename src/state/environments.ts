@@ -98,7 +98,7 @@ export function editEnvironmentByName(tenant: Tenant, projectId: string, input: 
   environment.source = mergeSource(environment.source, input.source);
   if (input.vpc) environment.vpc = { ...environment.vpc, ...input.vpc };
   for (const item of serviceInputs) {
-    const existing = tenant.world.servicesOfEnvironment(environment.id).find((service) => service.givenId === item.id);
+    const existing = tenant.world.servicesOfEnvironment(environment.id).services.find((service) => service.givenId === item.id);
     if (existing === undefined) addService(tenant, environment, item, now);
     else {
       existing.name = item.name;

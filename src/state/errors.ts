@@ -22,15 +22,22 @@ export interface FieldProblem {
 }
 
 export class DomainError extends Error {
-  constructor(
-    readonly code: DomainErrorCode,
-    message: string,
-    readonly fields: FieldProblem[] = [],
-    /** The value the error is about, where its body names it, such as an invalid path. */
-    readonly subject?: string,
-  ) {
+  readonly code: DomainErrorCode;
+  readonly fields: FieldProblem[];
+  /** The value the error is about, where its body names it, such as an invalid path. */
+  readonly subject: string | undefined;
+
+  constructor(code: DomainErrorCode, message: string, fields: FieldProblem[] = [], subject?: string) {
+    // A domain error is an answer for the client, not a fault of the server, so it needs
+    // no stack trace; capturing one cost more than the rest of a 404 answer.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'DomainError';
+    this.code = code;
+    this.fields = fields;
+    this.subject = subject;
   }
 }
 

@@ -1,4 +1,4 @@
-import { SeededRandom } from './random.js';
+import { SeededRandom, seedFromText } from './random.js';
 
 /**
  * Creates cuid-style ids like the real API's: 25 characters, lowercase base 36, starting
@@ -32,6 +32,36 @@ export class IdGenerator {
     return flatten(`c${time}${count}${this.fingerprint}${this.random.base36(8)}`);
   }
 
+  /** Skips counter values that ids derived from the last one use (see derivedId). */
+  reserve(count: number): void {
+    this.counter += count;
+  }
+}
+
+const COUNTER_RANGE = 36 ** 4;
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+// Reused for every derived id: a read of a deployment derives one per service.
+const derivedCodes = new Array<number>(25).fill(0);
+
+/**
+ * Returns the id that the generator would have given `offset` calls after `id`, with a
+ * random part drawn from `id` and the offset. Objects that belong to another, such as a
+ * deployment's service deployments, get ids without storing them, and the same ids after
+ * a restart. The generator must have reserved the offsets, so no later id repeats one.
+ */
+export function derivedId(id: string, offset: number): string {
+  const random = new SeededRandom(seedFromText(id) + offset);
+  if (id.length !== 25 || id[0] !== 'c') return `${id}${offset}${random.base36(8)}`;
+
+  // Time part and fingerprint are copied; the counter part moves on by the offset.
+  for (let index = 0; index < 17; index++) derivedCodes[index] = id.charCodeAt(index);
+  let counter = (Number.parseInt(id.slice(9, 13), 36) + offset) % COUNTER_RANGE;
+  for (let index = 12; index >= 9; index--) {
+    derivedCodes[index] = BASE36.charCodeAt(counter % 36);
+    counter = Math.floor(counter / 36);
+  }
+  for (let index = 17; index < 25; index++) derivedCodes[index] = BASE36.charCodeAt(Math.floor(random.next() * 36));
+  return String.fromCharCode(...derivedCodes);
 }
 
 /**

@@ -121,14 +121,24 @@ export interface Service {
   updatedAt: number;
 }
 
-export interface ServiceDeployment {
-  id: string;
-  serviceId: string;
-  timeline: Timeline<DeploymentStatus>;
-  /** Message reported once the timeline ends on a failure status. */
+/**
+ * The planned lifecycle of a service in a deployment, shared by every service deployment
+ * that follows the same scenario rule: a busy sandbox keeps millions of them.
+ */
+export interface ServiceDeploymentPlan {
+  /** Statuses in order; the first applies from the deployment's creation on. */
+  statuses: readonly DeploymentStatus[];
+  /** When each later status begins, in milliseconds after the service starts. */
+  offsets: readonly number[];
+  /** Message reported once the lifecycle ends on a failure status. */
   failureMessage: string | null;
 }
 
+/**
+ * A deployment of every service of an environment. A service's lifecycle is computed from
+ * its plan and start when it is read, so a deployment stores no per-service objects, and
+ * service deployment ids are derived from the deployment's id.
+ */
 export interface Deployment {
   id: string;
   projectId: string;
@@ -140,7 +150,16 @@ export interface Deployment {
   repoUrl: string;
   force: boolean;
   createdAt: number;
-  serviceDeployments: ServiceDeployment[];
+  /** When the services start: at creation, or when the deployment queued before it ends. */
+  startsAt: number;
+  /** The deployed services, in list order; shared with the environment while it is unchanged. */
+  serviceIds: readonly string[];
+  /** The plan of every service that servicePlans does not name. */
+  plan: ServiceDeploymentPlan;
+  /** A plan per service, when a scenario rule overrides some services; else null. */
+  servicePlans: readonly ServiceDeploymentPlan[] | null;
+  /** Each service's extra start delay drawn from the seed, or null when none has one. */
+  jitters: readonly number[] | null;
 }
 
 export interface Invalidation {

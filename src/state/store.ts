@@ -6,10 +6,11 @@ import { JSONFile } from 'lowdb/node';
 import type { SavedTenant, TenantRegistry } from './tenants.js';
 
 /**
- * Version of the data file's format. A file with another version is not read. Version 2
- * saves each timeline as `{ statuses, times }`, where version 1 saved a list of steps.
+ * Version of the data file's format. A file with another version is not read. Version 3
+ * saves a deployment's services as one shared plan and a start per service; version 2
+ * saved an object with a timeline per service deployment, and version 1 a list of steps.
  */
-export const DATA_FORMAT_VERSION = 2;
+export const DATA_FORMAT_VERSION = 3;
 
 // Writes are coalesced: a change marks the store dirty, and one write every interval
 // saves all changes since the last one. This is the window that a crash can lose.

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import { compileSettings, type CompiledScenario } from '../scenarios/compile-scenario.js';
 import type { Scenario } from '../scenarios/scenario.js';
@@ -62,9 +62,6 @@ export interface HookMatch {
 interface HookEntry {
   tenant: Tenant;
   environmentId: string;
-  /** SHA-256 of the hook's secret, and the secret it was computed from. */
-  secretDigest?: Buffer;
-  digestOf?: string;
 }
 
 export type KeyResolution = { tenant: Tenant; projects: ReadonlySet<string> | null } | { error: 'invalid' };
@@ -80,13 +77,13 @@ const KEY_HOOK_BLOCKS = 8_999_000;
 const KEY_HOOK_BLOCK_SIZE = 100;
 
 /**
- * Owns every tenant and the two indexes that requests resolve through: the SHA-256 of
- * each API key, and each deploy hook's envId. The primary tenant has the scenario's own
+ * Owns every tenant and the two indexes that requests resolve through: each API key, and
+ * each deploy hook's envId. The primary tenant has the scenario's own
  * world and keys, and a scenario that accepts any key creates a tenant for each new key.
  */
 export class TenantRegistry implements DeployHookAllocator {
   readonly primary: Tenant;
-  private readonly byKeyHash = new Map<string, Tenant>();
+  private readonly byKey = new Map<string, Tenant>();
   private readonly hooksByEnvId = new Map<number, HookEntry>();
   private readonly tenants: Tenant[] = [];
   private nextHookEnvId = 1;
@@ -99,15 +96,16 @@ export class TenantRegistry implements DeployHookAllocator {
   }
 
   /**
-   * Resolves an API key to its tenant. The lookup goes through the key's SHA-256, so its
-   * time does not depend on how much of a wrong key matches a real one. Revoked keys fail
+   * Resolves an API key to its tenant. A Map hashes the whole key before it compares
+   * strings, so the lookup time does not reveal how much of a wrong key matches a real
+   * one, and a request pays for no cryptographic hash. Revoked keys fail
    * like unknown ones; a new key of the documented form gets a tenant when the default
    * scenario accepts any key.
    */
   authenticate(key: string): KeyResolution {
     if (this.defaultScenario.keys.revoked.has(key)) return { error: 'invalid' };
 
-    let tenant = this.byKeyHash.get(hashKey(key));
+    let tenant = this.byKey.get(key);
     if (tenant === undefined) {
       if (!this.defaultScenario.keys.acceptAny || !API_KEY_FORM.test(key)) return { error: 'invalid' };
       tenant = this.createTenantForKey(key);
@@ -131,7 +129,7 @@ export class TenantRegistry implements DeployHookAllocator {
 
   /** Finds a tenant by key without creating one. */
   findByApiKey(key: string): Tenant | undefined {
-    return this.byKeyHash.get(hashKey(key));
+    return this.byKey.get(key);
   }
 
   /**
@@ -146,14 +144,7 @@ export class TenantRegistry implements DeployHookAllocator {
     const hook = environment?.deployHook;
     if (environment === undefined || hook == null) return undefined;
 
-    // Comparing SHA-256 digests gives equal lengths, as timingSafeEqual needs. The stored
-    // secret's digest is computed once and kept while the secret stays the same.
-    if (entry.secretDigest === undefined || entry.digestOf !== hook.secret) {
-      entry.secretDigest = createHash('sha256').update(hook.secret).digest();
-      entry.digestOf = hook.secret;
-    }
-    const given = createHash('sha256').update(secret).digest();
-    return timingSafeEqual(given, entry.secretDigest) ? { tenant: entry.tenant, environment } : undefined;
+    return sameSecret(secret, hook.secret) ? { tenant: entry.tenant, environment } : undefined;
   }
 
   allocate(tenant: Tenant, environment: Environment): DeployHook {
@@ -219,9 +210,9 @@ export class TenantRegistry implements DeployHookAllocator {
         tenant = this.primary;
         this.unindexHooks(tenant);
         // The data file wins over the start options, so the saved keys reach the saved world.
-        for (const key of tenant.keys) this.byKeyHash.delete(hashKey(key));
+        for (const key of tenant.keys) this.byKey.delete(key);
         tenant.keys = [...entry.keys];
-        for (const key of tenant.keys) this.byKeyHash.set(hashKey(key), tenant);
+        for (const key of tenant.keys) this.byKey.set(key, tenant);
         tenant.scenario = scenario;
         tenant.rules = scenario.rules;
         tenant.definition = entry.definition;
@@ -262,9 +253,8 @@ export class TenantRegistry implements DeployHookAllocator {
     this.restartRandomStreams(tenant);
 
     for (const key of keys) {
-      const keyHash = hashKey(key);
-      if (this.byKeyHash.has(keyHash)) throw new Error(`API key ${maskKey(key)} is already in use by another tenant.`);
-      this.byKeyHash.set(keyHash, tenant);
+      if (this.byKey.has(key)) throw new Error(`API key ${maskKey(key)} is already in use by another tenant.`);
+      this.byKey.set(key, tenant);
     }
     this.indexHooks(tenant);
     this.tenants.push(tenant);
@@ -331,6 +321,18 @@ export class TenantRegistry implements DeployHookAllocator {
       if (entry.tenant === tenant) this.hooksByEnvId.delete(envId);
     }
   }
+}
+
+/**
+ * Compares a given secret with the real one in time that depends only on their lengths:
+ * every character is compared, whatever the first difference. Secrets of one length are
+ * all the same length, so the length tells a caller nothing new.
+ */
+function sameSecret(given: string, expected: string): boolean {
+  if (given.length !== expected.length) return false;
+  let difference = 0;
+  for (let index = 0; index < given.length; index++) difference |= given.charCodeAt(index) ^ expected.charCodeAt(index);
+  return difference === 0;
 }
 
 export function hashKey(key: string): string {

@@ -14,6 +14,11 @@ import type { WorldDefinition } from './world-definition.js';
 // same on every run.
 const DEFAULT_CREATED_AT = Date.parse('2026-01-01T00:00:00.000Z');
 
+export interface EnvironmentServices {
+  services: readonly Service[];
+  serviceIds: readonly string[];
+}
+
 /**
  * One tenant's account: projects, environments, services and everything created through
  * the API. Plain maps keyed by id, so every read is a single lookup.
@@ -31,6 +36,9 @@ export class World {
   readonly openInvalidations = new Map<string, string[]>();
   /** Services in list order: creation time, then id. */
   serviceOrder: Service[] = [];
+  // Each environment's services, built on first use and dropped when a service is added.
+  // Deployments keep the id list, so it is replaced, never changed.
+  private readonly environmentServices = new Map<string, EnvironmentServices>();
 
   static fromDefinition(definition: WorldDefinition): World {
     const world = new World();
@@ -95,6 +103,7 @@ export class World {
 
   /** Adds many services with one sort, where adding them one by one could sort after each. */
   addServices(services: readonly Service[]): void {
+    this.environmentServices.clear();
     for (const service of services) {
       this.services.set(service.id, service);
       this.serviceOrder.push(service);
@@ -103,6 +112,7 @@ export class World {
   }
 
   addService(service: Service): void {
+    this.environmentServices.delete(service.environmentId);
     this.services.set(service.id, service);
     this.serviceOrder.push(service);
     // New services usually come last; only an out-of-order insert pays for a sort.
@@ -112,8 +122,15 @@ export class World {
     }
   }
 
-  servicesOfEnvironment(environmentId: string): Service[] {
-    return this.serviceOrder.filter((service) => service.environmentId === environmentId);
+  /** The environment's services in list order, and their ids; both are read-only. */
+  servicesOfEnvironment(environmentId: string): EnvironmentServices {
+    let entry = this.environmentServices.get(environmentId);
+    if (entry === undefined) {
+      const services = Object.freeze(this.serviceOrder.filter((service) => service.environmentId === environmentId));
+      entry = { services, serviceIds: Object.freeze(services.map((service) => service.id)) };
+      this.environmentServices.set(environmentId, entry);
+    }
+    return entry;
   }
 }
 

@@ -2,6 +2,7 @@ import {
   deploymentStatus,
   serviceDeploymentError,
   serviceDeploymentStatus,
+  serviceDeploymentTimes,
 } from '../../state/deployments.js';
 import { invalidationStatus } from '../../state/invalidations.js';
 import type { Deployment } from '../../state/model.js';
@@ -34,11 +35,11 @@ export function describeActivity(tenant: Tenant): Record<string, unknown> {
       createdAt: formatIsoTime(deployment.createdAt),
       status: deploymentStatus(deployment, now),
       stages: stagesSoFar(deployment, now),
-      services: deployment.serviceDeployments.map((item) => ({
-        serviceId: item.serviceId,
-        name: world.services.get(item.serviceId)?.name ?? item.serviceId,
-        status: serviceDeploymentStatus(item, now),
-        error: serviceDeploymentError(item, now),
+      services: deployment.serviceIds.map((serviceId, index) => ({
+        serviceId,
+        name: world.services.get(serviceId)?.name ?? serviceId,
+        status: serviceDeploymentStatus(deployment, index, now),
+        error: serviceDeploymentError(deployment, index, now),
       })),
     })),
     invalidations: invalidations.map((invalidation) => ({
@@ -56,8 +57,8 @@ export function describeActivity(tenant: Tenant): Record<string, unknown> {
 /** Lists the deployment's aggregate status changes up to now, each with the time it began. */
 function stagesSoFar(deployment: Deployment, now: number): { status: string; at: string }[] {
   const times = new Set<number>([deployment.createdAt]);
-  for (const item of deployment.serviceDeployments) {
-    for (const time of item.timeline.times) if (time <= now) times.add(time);
+  for (let index = 0; index < deployment.serviceIds.length; index++) {
+    for (const time of serviceDeploymentTimes(deployment, index)) if (time <= now) times.add(time);
   }
 
   const stages: { status: string; at: string }[] = [];

@@ -2,6 +2,7 @@ import {
   deploymentStatus,
   getDeployment,
   serviceDeploymentError,
+  serviceDeploymentId,
   serviceDeploymentStatus,
 } from '../../state/deployments.js';
 import type { Deployment } from '../../state/model.js';
@@ -32,19 +33,19 @@ export function deploymentBody(tenant: Tenant, deployment: Deployment): Record<s
     gitCommit: deployment.gitCommit,
     gitBranch: deployment.gitBranch,
     status: deploymentStatus(deployment, now),
-    serviceDeployments: deployment.serviceDeployments.map((item) => {
-      const service = tenant.world.services.get(item.serviceId);
+    serviceDeployments: deployment.serviceIds.map((serviceId, index) => {
+      const service = tenant.world.services.get(serviceId);
       return {
         service: {
-          serviceId: item.serviceId,
+          serviceId,
           serviceGivenId: service?.givenId ?? '',
           serviceName: service?.name ?? '',
           serviceDomain: service?.domain ?? null,
           type: service?.type ?? '',
         },
-        serviceDeploymentId: item.id,
-        status: serviceDeploymentStatus(item, now),
-        error: serviceDeploymentError(item, now),
+        serviceDeploymentId: serviceDeploymentId(deployment, index),
+        status: serviceDeploymentStatus(deployment, index, now),
+        error: serviceDeploymentError(deployment, index, now),
       };
     }),
   };
