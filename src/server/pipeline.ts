@@ -148,7 +148,10 @@ function runHandler(
       path: decoded.path,
       query: decoded.query,
       body: request.body,
-      origin: `${request.protocol}://${request.host}`,
+      // Read only by the operations that return URLs, so most requests skip the Host parsing.
+      get origin() {
+        return `${request.protocol}://${request.host}`;
+      },
       allowedProjects: request.allowedProjects,
       hookMatch,
     });
