@@ -148,10 +148,7 @@ function runHandler(
       path: decoded.path,
       query: decoded.query,
       body: request.body,
-      // Read only by the operations that return URLs, so most requests skip the Host parsing.
-      get origin() {
-        return `${request.protocol}://${request.host}`;
-      },
+      origin: `${request.protocol}://${request.host}`,
       allowedProjects: request.allowedProjects,
       hookMatch,
     });
