@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 
 import { describe, expect, it } from 'vitest';
@@ -51,4 +52,27 @@ describe('request log', () => {
     expect(text).not.toContain('test-key');
     expect(text).not.toContain('an-unknown-key-123');
   });
+
+  it('redacts a hook secret in an absolute-form URL', async () => {
+    const { mock, baseUrl, lines } = await startLoggedServer();
+    const { host } = new URL(baseUrl);
+    await sendRaw(baseUrl, `GET ${baseUrl}/API/deploy-hook/12/s3cr3t HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    await mock.app.close();
+
+    const text = lines.join('');
+    expect(text).toContain('/API/deploy-hook/12/[redacted]');
+    expect(text).not.toContain('s3cr3t');
+  });
 });
+
+/** Sends a request as raw bytes, for request targets that fetch would rewrite, and waits for the answer. */
+function sendRaw(baseUrl: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}

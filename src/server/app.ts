@@ -211,6 +211,8 @@ const SECRET_GROUPS = ['parameterStore', 'secretsManager'];
 function redactBody(body: unknown): unknown {
   if (body === undefined) return null;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  // Most bodies have no secret group, and the journal can keep them as they are.
+  if (!SECRET_GROUPS.some((group) => group in body)) return body;
 
   const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
   for (const group of SECRET_GROUPS) {

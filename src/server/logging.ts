@@ -1,11 +1,17 @@
 import type { FastifyServerOptions } from 'fastify';
 
 // Deploy-hook URLs carry their secret as the second segment after /api/deploy-hook/. The
-// match ignores case, because a wrongly cased URL still carries a real secret.
-const DEPLOY_HOOK_SECRET = /^(\/api\/deploy-hook\/[^/?]*\/)[^/?]*/i;
+// match ignores case, because a wrongly cased URL still carries a real secret, and takes
+// the absolute form (http://host/api/...) that HTTP/1.1 allows as a request target.
+const DEPLOY_HOOK_SECRET = /^((?:[a-z][a-z0-9+.-]*:\/\/[^/?]*)?\/api\/deploy-hook\/[^/?]*\/)[^/?]*/i;
+const SLASH = 0x2f;
+const LOWERCASE_A = 0x61;
 
 /** Replaces the secret of a deploy-hook URL, so that no log line contains one. */
 export function redactUrl(url: string): string {
+  // A path that does not start with /a or /A cannot be a hook URL. Checking that first
+  // spares most requests a regular expression.
+  if (url.charCodeAt(0) === SLASH && (url.charCodeAt(1) | 0x20) !== LOWERCASE_A) return url;
   return url.replace(DEPLOY_HOOK_SECRET, '$1[redacted]');
 }
 

@@ -1,5 +1,11 @@
 import { SeededRandom, seedFromText } from './random.js';
 
+const COUNTER_RANGE = 36 ** 4;
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+const C_CODE = 'c'.charCodeAt(0);
+// Reused for every new id, since next() copies the codes into a string.
+const idCodes = new Array<number>(25).fill(0);
+
 /**
  * Creates cuid-style ids like the real API's: 25 characters, lowercase base 36, starting
  * with "c". The layout follows cuid v1: a time part, a counter, a fingerprint and a random
@@ -27,9 +33,17 @@ export class IdGenerator {
   }
 
   next(nowMs: number): string {
-    const time = pad(Math.max(0, Math.floor(nowMs)).toString(36), 8);
-    const count = pad((this.counter++ % 36 ** 4).toString(36), 4);
-    return flatten(`c${time}${count}${this.fingerprint}${this.random.base36(8)}`);
+    const time = Math.max(0, Math.floor(nowMs));
+    const counter = this.counter++ % COUNTER_RANGE;
+    // The id is written as character codes into one flat string: a server keeps a
+    // million ids, and V8 would keep a concatenated one as a tree of its parts.
+    const codes = idCodes;
+    codes[0] = C_CODE;
+    writeBase36(codes, 1, 8, time);
+    writeBase36(codes, 9, 4, counter);
+    for (let index = 0; index < 4; index++) codes[13 + index] = this.fingerprint.charCodeAt(index);
+    for (let index = 17; index < 25; index++) codes[index] = BASE36.charCodeAt(Math.floor(this.random.next() * 36));
+    return String.fromCharCode(...codes);
   }
 
   /** Skips counter values that ids derived from the last one use (see derivedId). */
@@ -38,8 +52,6 @@ export class IdGenerator {
   }
 }
 
-const COUNTER_RANGE = 36 ** 4;
-const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 // Reused for every derived id: a read of a deployment derives one per service.
 const derivedCodes = new Array<number>(25).fill(0);
 
@@ -55,25 +67,19 @@ export function derivedId(id: string, offset: number): string {
 
   // Time part and fingerprint are copied; the counter part moves on by the offset.
   for (let index = 0; index < 17; index++) derivedCodes[index] = id.charCodeAt(index);
-  let counter = (Number.parseInt(id.slice(9, 13), 36) + offset) % COUNTER_RANGE;
-  for (let index = 12; index >= 9; index--) {
-    derivedCodes[index] = BASE36.charCodeAt(counter % 36);
-    counter = Math.floor(counter / 36);
-  }
+  writeBase36(derivedCodes, 9, 4, (Number.parseInt(id.slice(9, 13), 36) + offset) % COUNTER_RANGE);
   for (let index = 17; index < 25; index++) derivedCodes[index] = BASE36.charCodeAt(Math.floor(random.next() * 36));
   return String.fromCharCode(...derivedCodes);
 }
 
 /**
- * Copies a concatenated string into one flat string. A server keeps a million ids, and
- * V8 would otherwise keep each as a tree of its five parts.
+ * Writes the last `width` base-36 digits of `value` into `codes` from `start` on,
+ * padded with zeros: the time part keeps its last 8 digits as cuid does.
  */
-function flatten(text: string): string {
-  const codes = new Array<number>(text.length);
-  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
-  return String.fromCharCode(...codes);
-}
-
-function pad(text: string, length: number): string {
-  return text.length >= length ? text.slice(-length) : text.padStart(length, '0');
+function writeBase36(codes: number[], start: number, width: number, value: number): void {
+  let rest = value;
+  for (let index = start + width - 1; index >= start; index--) {
+    codes[index] = BASE36.charCodeAt(rest % 36);
+    rest = Math.floor(rest / 36);
+  }
 }
