@@ -1,4 +1,5 @@
 import type { FieldProblem } from './errors.js';
+import { RequestRing } from './journal-ring.js';
 
 /** One request as the tenant's client sent it, and the server's response. */
 export interface JournalEntry {
@@ -29,11 +30,6 @@ export interface Violation {
   problems: FieldProblem[];
 }
 
-interface StoredEntry {
-  entry: Omit<JournalEntry, 'sequence' | 'at'>;
-  sequence: number;
-  atMs: number;
-}
 
 export interface JournalFilter {
   operationId?: string;
@@ -57,14 +53,25 @@ export const MAX_VIOLATIONS = 1_000;
  */
 export class Journal {
   // Entries keep the time as a number and format it on read, since most are never read.
-  private entryList: StoredEntry[] = [];
+  private readonly requests = new RequestRing(MAX_JOURNAL_ENTRIES);
   private violationList: Violation[] = [];
   private readonly coverageCounts = new Map<string, Map<number, number>>();
   private sequence = 0;
 
   record(entry: Omit<JournalEntry, 'sequence' | 'at'>, atMs: number): void {
-    this.entryList.push({ entry, sequence: ++this.sequence, atMs });
-    if (this.entryList.length > MAX_JOURNAL_ENTRIES) this.entryList.splice(0, Math.ceil(MAX_JOURNAL_ENTRIES / 10));
+    // The fields are copied one by one: with an object spread here, V8 kept each request's
+    // entry past young-generation collections (measured with --trace-gc-nvp on Node 20).
+    this.requests.push({
+      sequence: ++this.sequence,
+      atMs,
+      method: entry.method,
+      url: entry.url,
+      operationId: entry.operationId,
+      status: entry.status,
+      durationMs: entry.durationMs,
+      fault: entry.fault,
+      body: entry.body,
+    });
 
     if (entry.operationId !== null) {
       let statuses = this.coverageCounts.get(entry.operationId);
@@ -90,18 +97,28 @@ export class Journal {
     const statusClass = filter.status !== undefined && /^[1-5]xx$/i.test(filter.status) ? Number(filter.status[0]) : null;
     const exactStatus = filter.status !== undefined && statusClass === null ? Number(filter.status) : null;
 
-    const matching = this.entryList.filter(({ entry, atMs }) => {
+    const matching = this.requests.toArray().filter((entry) => {
       if (filter.operationId !== undefined && entry.operationId !== filter.operationId) return false;
       if (statusClass !== null && Math.floor(entry.status / 100) !== statusClass) return false;
       if (exactStatus !== null && entry.status !== exactStatus) return false;
-      if (filter.sinceMs !== undefined && atMs < filter.sinceMs) return false;
-      if (filter.untilMs !== undefined && atMs > filter.untilMs) return false;
+      if (filter.sinceMs !== undefined && entry.atMs < filter.sinceMs) return false;
+      if (filter.untilMs !== undefined && entry.atMs > filter.untilMs) return false;
       return true;
     });
     // slice(-0) would keep every entry, so a limit of 0 or less keeps none.
     let limited = matching;
     if (filter.limit !== undefined) limited = filter.limit <= 0 ? [] : matching.slice(-filter.limit);
-    return limited.map(({ entry, sequence, atMs }) => ({ sequence, at: new Date(atMs).toISOString(), ...entry }));
+    return limited.map(({ sequence, atMs, method, url, operationId, status, durationMs, fault, body }) => ({
+      sequence,
+      at: new Date(atMs).toISOString(),
+      method,
+      url,
+      operationId,
+      status,
+      durationMs,
+      fault,
+      body,
+    }));
   }
 
   violations(): Violation[] {
@@ -114,7 +131,7 @@ export class Journal {
   }
 
   clear(): void {
-    this.entryList = [];
+    this.requests.clear();
     this.violationList = [];
     this.coverageCounts.clear();
   }
