@@ -83,7 +83,7 @@ export function getDeployment(tenant: Tenant, deploymentId: string): Deployment 
   return deployment;
 }
 
-/** The id of the deployment's service at `index`, derived from the deployment's id. */
+/** Returns the id of the deployment's service at `index`, derived from the deployment's id. */
 export function serviceDeploymentId(deployment: Deployment, index: number): string {
   return derivedId(deployment.id, index + 1);
 }
@@ -97,12 +97,12 @@ export function serviceDeploymentStatus(deployment: Deployment, index: number, n
   return plan.statuses[step] ?? 'PENDING';
 }
 
-/** The failure message of a service deployment once it has ended on a failure, else null. */
+/** Returns the failure message of a service deployment once it has ended on a failure, else null. */
 export function serviceDeploymentError(deployment: Deployment, index: number, nowMs: number): string | null {
   return nowMs >= serviceDeploymentEndsAt(deployment, index) ? planOf(deployment, index).failureMessage : null;
 }
 
-/** The times at which the service deployment's statuses begin, creation first. */
+/** Lists the times at which the service deployment's statuses begin, creation first. */
 export function serviceDeploymentTimes(deployment: Deployment, index: number): number[] {
   const start = startOf(deployment, index);
   return [deployment.createdAt, ...planOf(deployment, index).offsets.map((offset) => start + offset)];
@@ -133,7 +133,7 @@ export function deploymentStatus(deployment: Deployment, nowMs: number): Deploym
   return failure ?? (changed ? 'SUCCESS' : 'NO_CHANGE');
 }
 
-/** The time at which the last service of the deployment reaches its final status. */
+/** Returns the time at which the last service of the deployment reaches its final status. */
 export function deploymentEndsAt(deployment: Deployment): number {
   let end = deployment.createdAt;
   for (let index = 0; index < deployment.serviceIds.length; index++) end = Math.max(end, serviceDeploymentEndsAt(deployment, index));

@@ -28,8 +28,8 @@ export class DomainError extends Error {
   readonly subject: string | undefined;
 
   constructor(code: DomainErrorCode, message: string, fields: FieldProblem[] = [], subject?: string) {
-    // A domain error is an answer for the client, not a fault of the server, so it needs
-    // no stack trace; capturing one cost more than the rest of a 404 answer.
+    // A domain error is a response for the client, not a fault of the server, so it needs
+    // no stack trace. Capturing one cost more than the rest of a 404 response.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(message);

@@ -18,10 +18,10 @@ const FIRST_CAPACITY = 64;
 
 /**
  * The newest requests of a journal, up to a capacity, in columns that are reused as the
- * ring wraps. An object per request would live long enough to be promoted to V8's old
- * generation and die there, and a busy server would then run a full collection every few
- * seconds; a columnar ring keeps only strings and bodies. The columns start small and
- * double up to the capacity, because most tenants' journals stay short.
+ * ring wraps. An object per request would live long enough to reach V8's old generation
+ * and die there, so a busy server would need full collections, which are slow in a large
+ * world. The ring keeps only strings and bodies. Its columns start small and double up to
+ * the capacity, because most tenants' journals stay short.
  */
 export class RequestRing {
   private size = 0;

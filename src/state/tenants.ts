@@ -324,14 +324,14 @@ export class TenantRegistry implements DeployHookAllocator {
 }
 
 /**
- * Compares a given secret with the real one in time that depends only on their lengths:
- * every character is compared, whatever the first difference. Secrets of one length are
- * all the same length, so the length tells a caller nothing new.
+ * Compares a secret from a request with the real one in time that depends only on their
+ * lengths, because every character is compared whatever the first difference. Only the
+ * length can show in the time, and generated secrets all have 24 characters.
  */
-function sameSecret(given: string, expected: string): boolean {
-  if (given.length !== expected.length) return false;
+function sameSecret(received: string, expected: string): boolean {
+  if (received.length !== expected.length) return false;
   let difference = 0;
-  for (let index = 0; index < given.length; index++) difference |= given.charCodeAt(index) ^ expected.charCodeAt(index);
+  for (let index = 0; index < received.length; index++) difference |= received.charCodeAt(index) ^ expected.charCodeAt(index);
   return difference === 0;
 }
 

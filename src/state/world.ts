@@ -122,7 +122,7 @@ export class World {
     }
   }
 
-  /** The environment's services in list order, and their ids; both are read-only. */
+  /** Returns the environment's services in list order, and their ids. Both lists are read-only. */
   servicesOfEnvironment(environmentId: string): EnvironmentServices {
     let entry = this.environmentServices.get(environmentId);
     if (entry === undefined) {
