@@ -96,7 +96,6 @@ async function requestRates(): Promise<string[]> {
       const order = round % 2 === 0 ? (['bare', 'mock'] as const) : (['mock', 'bare'] as const);
       for (const which of order) {
         const url = which === 'bare' ? bare.url : mock.url;
-        runOnly(which === 'bare' ? bare : mock, [bare, mock]);
         // Each measurement starts from the starting world, so the state that earlier
         // write measurements left behind does not slow later reads. The scale section
         // measures reads in a full world on purpose.
@@ -193,9 +192,7 @@ async function scale(): Promise<string[]> {
     const largeRates: Rate[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const endpoint: Endpoint = { name, method: 'GET', path: () => '', authorized: true };
-      runOnly(small, [small, large]);
       smallRates.push(await measure(`${name} (small)`, small.url, { ...endpoint, path: () => path(smallIds) }, null, 'bench-key-0'));
-      runOnly(large, [small, large]);
       largeRates.push(await measure(`${name} (large)`, large.url, { ...endpoint, path: () => path(largeIds) }, null, 'bench-key-0'));
     }
     const ratio = medianRate(largeRates).requestsPerSecond / medianRate(smallRates).requestsPerSecond;
@@ -206,7 +203,6 @@ async function scale(): Promise<string[]> {
   const fresh: Rate[] = [];
   const aged: Rate[] = [];
   const endpoint: Endpoint = { name: 'GET deployment', method: 'GET', path: () => `/v1/deployments/${smallIds[0] ?? ''}`, authorized: true };
-  runOnly(small, [small, large]);
   for (let round = 0; round < ROUNDS; round++) fresh.push(await measure('new deployment', small.url, endpoint, null, 'bench-key-0'));
   await fetch(`${small.url}/__mock/clock`, { method: 'POST', headers: { Authorization: 'Bearer bench-key-0', 'Content-Type': 'application/json' }, body: '{"advance":"10m"}' });
   for (let round = 0; round < ROUNDS; round++) aged.push(await measure('deployment after 10 minutes', small.url, endpoint, null, 'bench-key-0'));
@@ -266,15 +262,6 @@ async function measure(label: string, baseUrl: string, endpoint: Endpoint, ids: 
   return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors };
 }
 
-/**
- * Stops every server but the measured one with SIGSTOP, and continues that one. All
- * servers share one core, and an idle V8 process still collects garbage there: a heap of
- * 460 MiB marks for more than a second, which would land in the other server's figures.
- */
-function runOnly(measured: RunningServer, servers: RunningServer[]): void {
-  for (const server of servers) server.process.kill(server === measured ? 'SIGCONT' : 'SIGSTOP');
-}
-
 interface RunningServer {
   url: string;
   extra: string[];
@@ -296,11 +283,7 @@ function startProcess(label: string, args: string[], pinned = true, timeoutMs = 
       clearTimeout(timer);
       child.stdout?.off('data', onData);
       child.stdout?.resume();
-      resolve({ url: listening[1] ?? '', extra: (listening[2] ?? '').trim().split(' '), process: child, stop: () => {
-        // A stopped process acts on SIGTERM only once it runs again.
-        child.kill('SIGCONT');
-        child.kill('SIGTERM');
-      } });
+      resolve({ url: listening[1] ?? '', extra: (listening[2] ?? '').trim().split(' '), process: child, stop: () => child.kill('SIGTERM') });
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
