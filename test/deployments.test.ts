@@ -59,7 +59,7 @@ describe('deployment lifecycle', () => {
     expect(web.error).toBeNull();
   });
 
-  it('gives every service deployment its own id, the same on each read', async () => {
+  it('gives service deployments stable unique ids', async () => {
     const ids: string[] = [];
     for (let count = 0; count < 3; count++) {
       const hook = await server.request('GET', '/api/deploy-hook/12/s3cr3t', { key: null });
@@ -76,7 +76,7 @@ describe('deployment lifecycle', () => {
     for (const id of ids) expect(id).toMatch(/^c[0-9a-z]{24}$/);
   });
 
-  it('deploys a service added to the environment from the next deployment on', async () => {
+  it('deploys an added service next time', async () => {
     const before = await server.request('GET', '/api/deploy-hook/12/s3cr3t', { key: null });
     const added = await server.request('PATCH', '/v1/projects/prj_1/environments', {
       json: { name: 'Production', region: 'us-east-1', services: [{ id: 'admin', name: 'Admin', type: 'web' }] },

@@ -65,14 +65,14 @@ describe('request log', () => {
   });
 });
 
-/** Sends a request as raw bytes, for request targets that fetch would rewrite, and waits for the answer. */
+/** Sends a request as raw bytes, for request targets that fetch would rewrite, and waits for the response. */
 function sendRaw(baseUrl: string, request: string): Promise<string> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    let answer = '';
+    let response = '';
     const socket = connect(Number(port), hostname, () => socket.write(request));
-    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-    socket.on('end', () => resolve(answer));
+    socket.on('data', (chunk: Buffer) => (response += chunk.toString()));
+    socket.on('end', () => resolve(response));
     socket.on('error', reject);
   });
 }

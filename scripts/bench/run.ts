@@ -167,7 +167,7 @@ async function startupTimes(): Promise<string[]> {
 }
 
 async function scale(): Promise<string[]> {
-  // The small world has 30 services, so that both worlds answer a full page of 25.
+  // The small world has 30 services, so that both worlds return a full page of 25.
   const small = await startProcess('empty world', ['--import', 'tsx', 'scripts/bench/scale-server.ts', '1', '2', '30']);
   const large = await startProcess('large world', ['--import', 'tsx', 'scripts/bench/scale-server.ts', '10000', '100', '10000'], true, 600_000);
   const smallIds = small.extra;
