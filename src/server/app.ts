@@ -56,13 +56,14 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const logEveryRequest = isInfoEnabled(options.logLevel ?? 'silent');
   const app = Fastify({
     logger: loggerOptions(options.logLevel ?? 'silent', options.logStream, options.logFormat),
     // One line per request comes from the onResponse hook below, with the hook secret redacted.
     logController: new LogController({ disableRequestLogging: true }),
     // Below info, no request line is logged, so a request shares the server's logger
     // instead of paying for a child logger that binds its id.
-    childLoggerFactory: (logger, bindings, childOptions) => (isInfoEnabled(options.logLevel ?? 'silent') ? logger.child(bindings, childOptions) : logger),
+    childLoggerFactory: (logger, bindings, childOptions) => (logEveryRequest ? logger.child(bindings, childOptions) : logger),
     bodyLimit,
     frameworkErrors: (error, request, reply) => {
       if (error.code === 'FST_ERR_BAD_URL') {
@@ -115,7 +116,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   let tenantCount = options.registry.all().length;
   if (store !== null) app.addHook('onClose', () => store.close());
 
-  const logEveryRequest = isInfoEnabled(options.logLevel ?? 'silent');
   app.addHook('onResponse', (request, reply, done) => {
     const tenant = request.tenant;
     // Changes come from writes, from deploy hooks (GETs that create a deployment) and from

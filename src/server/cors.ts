@@ -7,9 +7,9 @@ const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 const EXPOSED_HEADERS = 'Retry-After, Allow';
 
 /**
- * Adds CORS headers to every response and answers preflight requests. A request without
- * an Origin header, which is what CI clients and curl send, costs one header: the Vary
- * that tells caches the answer depends on the origin.
+ * Adds CORS headers to every response and responds to preflight requests. A request
+ * without an Origin header, as CI clients and curl send, gets only one header: a Vary
+ * that marks the response as depending on the origin, for caches.
  */
 export function registerCors(app: FastifyInstance): void {
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
@@ -22,8 +22,8 @@ export function registerCors(app: FastifyInstance): void {
     done();
   });
 
-  // Every path answers OPTIONS, so a browser's preflight passes before the real request
-  // brings its key. The preflight reflects the headers the browser asks to send, such as
+  // Every path accepts OPTIONS, so a browser's preflight passes before the real request
+  // brings its key. The preflight reflects the headers the browser requests to send, such as
   // Authorization and Content-Type.
   app.options('*', (request, reply) => {
     if (request.headers.origin !== undefined) {

@@ -1,15 +1,7 @@
-/** One request as the journal stores it, before its sequence number and time are formatted. */
-export interface StoredRequest {
-  sequence: number;
-  atMs: number;
-  method: string;
-  url: string;
-  operationId: string | null;
-  status: number;
-  durationMs: number;
-  fault: string | null;
-  body: unknown;
-}
+import type { JournalEntry } from './journal.js';
+
+/** A journal entry as the ring stores it, with its time as epoch milliseconds, not yet formatted. */
+export type StoredRequest = Omit<JournalEntry, 'at'> & { atMs: number };
 
 // URLs repeat: a client polls the same deployment or invalidation again and again. The
 // ring keeps one copy of each recent URL, so the string a request brought can die with it.

@@ -30,7 +30,6 @@ export interface Violation {
   problems: FieldProblem[];
 }
 
-
 export interface JournalFilter {
   operationId?: string;
   /** An exact status such as 404, or a class such as "4xx". */

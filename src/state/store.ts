@@ -7,7 +7,7 @@ import type { SavedTenant, TenantRegistry } from './tenants.js';
 
 /**
  * Version of the data file's format. A file with another version is not read. Version 3
- * saves a deployment's services as one shared plan and a start per service; version 2
+ * saves a deployment's services as one shared plan and a start per service. Version 2
  * saved an object with a timeline per service deployment, and version 1 a list of steps.
  */
 export const DATA_FORMAT_VERSION = 3;
