@@ -14,6 +14,7 @@ import type { WorldDefinition } from '../state/world-definition.js';
 import { buildApp } from './app.js';
 import { loadContract } from './contract.js';
 import type { LogFormat, LogLevel } from './logging.js';
+import { holdTickShape } from './tick-shape.js';
 
 export interface MockServerOptions {
   /** A built-in scenario name, a path to a YAML or JSON scenario file, or a scenario object. */
@@ -54,6 +55,8 @@ export { DEFAULT_SEED };
 
 /** Loads the contracts, the scenario and its world, and builds the app that serves them. Does not listen. */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  // Before the world loads, because loading a large data file can run full collections.
+  holdTickShape();
   const scenario = await resolveScenario(options);
   const registry = new TenantRegistry(scenario, options.clock ?? { mode: 'real' });
   // The data file is read before the contracts load, so a bad file stops start-up at once.
