@@ -1,7 +1,7 @@
 import { FINAL_DEPLOYMENT_STATUSES } from '../scenarios/rules.js';
 import { plansFor } from './deployment-plans.js';
 import { notFound } from './errors.js';
-import { derivedId } from './ids.js';
+import { derivedIds } from './ids.js';
 import type { Deployment, DeploymentStatus, Environment, ServiceDeploymentPlan } from './model.js';
 import type { Tenant } from './tenants.js';
 
@@ -83,9 +83,9 @@ export function getDeployment(tenant: Tenant, deploymentId: string): Deployment 
   return deployment;
 }
 
-/** Returns the id of the deployment's service at `index`, derived from the deployment's id. */
-export function serviceDeploymentId(deployment: Deployment, index: number): string {
-  return derivedId(deployment.id, index + 1);
+/** Returns the ids of the deployment's service deployments in service order, derived from the deployment's id. */
+export function serviceDeploymentIds(deployment: Deployment): string[] {
+  return derivedIds(deployment.id, deployment.serviceIds.length);
 }
 
 export function serviceDeploymentStatus(deployment: Deployment, index: number, nowMs: number): DeploymentStatus {

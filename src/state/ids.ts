@@ -46,7 +46,7 @@ export class IdGenerator {
     return String.fromCharCode(...codes);
   }
 
-  /** Skips counter values that ids derived from the last one use (see derivedId). */
+  /** Skips counter values that ids derived from the last one use (see derivedIds). */
   reserve(count: number): void {
     this.counter += count;
   }
@@ -56,20 +56,30 @@ export class IdGenerator {
 const derivedCodes = new Array<number>(25).fill(0);
 
 /**
- * Returns the id that the generator would have given `offset` calls after `id`, with a
- * random part drawn from `id` and the offset. Objects that belong to another, such as a
- * deployment's service deployments, get ids without storing them, and the same ids after
- * a restart. The generator must have reserved the offsets, so no later id repeats one.
+ * Returns the ids that the generator would have given 1 to `count` calls after `id`, each
+ * with a random part drawn from `id` and its offset. Objects that belong to another, such
+ * as a deployment's service deployments, get ids without storing them, and the same ids
+ * after a restart. The generator must have reserved the offsets, so no later id repeats
+ * one. The seed and the counter of `id` are read once for all the ids.
  */
-export function derivedId(id: string, offset: number): string {
-  const random = new SeededRandom(seedFromText(id) + offset);
-  if (id.length !== 25 || id[0] !== 'c') return `${id}${offset}${random.base36(8)}`;
+export function derivedIds(id: string, count: number): string[] {
+  const ids = new Array<string>(count);
+  const seed = seedFromText(id);
+  if (id.length !== 25 || id[0] !== 'c') {
+    for (let offset = 1; offset <= count; offset++) ids[offset - 1] = `${id}${offset}${new SeededRandom(seed + offset).base36(8)}`;
+    return ids;
+  }
 
   // Time part and fingerprint are copied; the counter part moves on by the offset.
   for (let index = 0; index < 17; index++) derivedCodes[index] = id.charCodeAt(index);
-  writeBase36(derivedCodes, 9, 4, (Number.parseInt(id.slice(9, 13), 36) + offset) % COUNTER_RANGE);
-  for (let index = 17; index < 25; index++) derivedCodes[index] = BASE36.charCodeAt(Math.floor(random.next() * 36));
-  return String.fromCharCode(...derivedCodes);
+  const counter = Number.parseInt(id.slice(9, 13), 36);
+  for (let offset = 1; offset <= count; offset++) {
+    const random = new SeededRandom(seed + offset);
+    writeBase36(derivedCodes, 9, 4, (counter + offset) % COUNTER_RANGE);
+    for (let index = 17; index < 25; index++) derivedCodes[index] = BASE36.charCodeAt(Math.floor(random.next() * 36));
+    ids[offset - 1] = String.fromCharCode(...derivedCodes);
+  }
+  return ids;
 }
 
 /**

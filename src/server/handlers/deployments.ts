@@ -2,7 +2,7 @@ import {
   deploymentStatus,
   getDeployment,
   serviceDeploymentError,
-  serviceDeploymentId,
+  serviceDeploymentIds,
   serviceDeploymentStatus,
 } from '../../state/deployments.js';
 import type { Deployment } from '../../state/model.js';
@@ -21,6 +21,7 @@ export const getDeploymentHandler: OperationHandler = (request) => {
 export function deploymentBody(tenant: Tenant, deployment: Deployment): Record<string, unknown> {
   const now = tenant.clock.now();
   const environment = tenant.world.environments.get(deployment.environmentId);
+  const ids = serviceDeploymentIds(deployment);
 
   return {
     deploymentId: deployment.id,
@@ -43,7 +44,7 @@ export function deploymentBody(tenant: Tenant, deployment: Deployment): Record<s
           serviceDomain: service?.domain ?? null,
           type: service?.type ?? '',
         },
-        serviceDeploymentId: serviceDeploymentId(deployment, index),
+        serviceDeploymentId: ids[index] ?? '',
         status: serviceDeploymentStatus(deployment, index, now),
         error: serviceDeploymentError(deployment, index, now),
       };
