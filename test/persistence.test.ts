@@ -594,6 +594,23 @@ describe.concurrent('data file', () => {
     });
   });
 
+  describe('missing folder', () => {
+    it('names the folder to create', { timeout: 120_000 }, async ({ onTestFinished }) => {
+      const { run } = launcherFor(onTestFinished);
+      const missing = join(folder, 'not-created-yet');
+      const file = join(missing, 'data.json');
+
+      const cli = run(['--port', '0', '--data', file, '--log-level', 'warn']);
+      const exit = await cli.exited;
+
+      expect(exit.code).toBe(2);
+      const lines = cli.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`Cannot create data file ${file}: the folder ${missing} does not exist`);
+      expect(lines[0]).not.toContain('.tmp');
+    });
+  });
+
   describe('write failure', () => {
     it('recovers after a failed write', { timeout: 120_000 }, async ({ onTestFinished }) => {
       const { start } = launcherFor(onTestFinished);

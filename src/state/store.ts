@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -51,7 +52,11 @@ export class Store {
   async open(): Promise<'restored' | 'created'> {
     const data = await readDataFile(this.file);
     if (data === null) {
-      await this.flush(true);
+      try {
+        await this.flush(true);
+      } catch (error) {
+        throw new DataFileError(creationProblem(this.file, error));
+      }
       this.startTimer();
       return 'created';
     }
@@ -109,6 +114,18 @@ export class Store {
   }
 }
 
+/**
+ * Builds the message for a new data file that could not be written. lowdb writes a temporary file beside
+ * the target first, so the raw error names that file instead of the one the user gave.
+ */
+function creationProblem(file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const folder = dirname(file);
+  if (code === 'ENOENT') return `Cannot create data file ${file}: the folder ${folder} does not exist. Create it, or choose a --data path in an existing folder.`;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `Cannot create data file ${file}: the folder ${folder} is not writable. Fix its permissions, or choose another --data path.`;
+  return `Cannot create data file ${file}: ${(error as Error).message}. Choose another --data path.`;
+}
+
 /** Reads and checks a data file; returns null when there is no file yet. */
 async function readDataFile(file: string): Promise<DataFile | null> {
   let text: string;
@@ -131,7 +148,7 @@ async function readDataFile(file: string): Promise<DataFile | null> {
     throw new DataFileError(`Data file ${file} is not a flightcontrol-mock data file. The file was left as it is; choose another --data path.`);
   }
   if (candidate.version !== DATA_FORMAT_VERSION) {
-    throw new DataFileError(`Data file ${file} has format version ${String(candidate.version)}, and this version of flightcontrol-mock reads only version ${DATA_FORMAT_VERSION}. The file was left as it is.`);
+    throw new DataFileError(`Data file ${file} has format version ${String(candidate.version)}, and this version of flightcontrol-mock reads only version ${DATA_FORMAT_VERSION}. The file was left as it is; move it away to start with a fresh world.`);
   }
   if (!Array.isArray(candidate.tenants)) throw new DataFileError(`Data file ${file} has no tenants list. The file was left as it is.`);
   candidate.tenants.forEach((tenant: unknown, index) => {
