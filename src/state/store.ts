@@ -115,8 +115,8 @@ export class Store {
 }
 
 /**
- * Builds the message for a new data file that could not be written. lowdb writes a temporary file beside
- * the target first, so the raw error names that file instead of the one the user gave.
+ * Builds the message for a new data file that could not be written. lowdb writes a
+ * temporary file beside the target first, so the raw error names that file instead.
  */
 function creationProblem(file: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
