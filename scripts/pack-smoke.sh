@@ -9,7 +9,8 @@ work=$(mktemp -d)
 port=${SMOKE_PORT:-4791}
 server_pid=""
 cleanup() {
-  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; fi
+  # The server runs under npx in a process group of its own, so the whole group is stopped.
+  if [[ -n "$server_pid" ]]; then kill -- "-$server_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -26,7 +27,14 @@ npm install --no-audit --no-fund --loglevel=error "./$tarball" "typescript@$type
 
 echo "pack-smoke: npx flightcontrol-mock"
 npx flightcontrol-mock --version
-npx flightcontrol-mock --port "$port" --log-level warn > server.log 2>&1 &
+# A server left on the port would answer the checks below in place of the packed one.
+if curl -fsS "http://127.0.0.1:$port/health" > /dev/null 2>&1; then
+  echo "pack-smoke: port $port is already in use; stop what listens there or set SMOKE_PORT" >&2
+  exit 1
+fi
+# npx starts the server as its child and does not pass SIGTERM on, so the server gets a
+# process group of its own (setsid), and the group is signalled.
+setsid npx flightcontrol-mock --port "$port" --log-level warn > server.log 2>&1 &
 server_pid=$!
 for _ in $(seq 1 50); do
   if curl -fsS "http://127.0.0.1:$port/health" > /dev/null 2>&1; then break; fi
@@ -34,9 +42,17 @@ for _ in $(seq 1 50); do
 done
 curl -fsS "http://127.0.0.1:$port/health"
 echo
-kill -TERM "$server_pid"
+kill -TERM -- "-$server_pid"
 wait "$server_pid" || true
 server_pid=""
+for _ in $(seq 1 50); do
+  if ! curl -fsS "http://127.0.0.1:$port/health" > /dev/null 2>&1; then break; fi
+  sleep 0.2
+done
+if curl -fsS "http://127.0.0.1:$port/health" > /dev/null 2>&1; then
+  echo "pack-smoke: the server still answers on port $port after SIGTERM" >&2
+  exit 1
+fi
 
 echo "pack-smoke: import { startMock } from 'flightcontrol-mock'"
 cat > check.ts <<'TS'
