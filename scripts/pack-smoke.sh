@@ -27,7 +27,7 @@ npm install --no-audit --no-fund --loglevel=error "./$tarball" "typescript@$type
 
 echo "pack-smoke: npx flightcontrol-mock"
 npx flightcontrol-mock --version
-# A server left on the port would answer the checks below in place of the packed one.
+# A server left on the port would respond to the checks below in place of the packed one.
 if curl -fsS "http://127.0.0.1:$port/health" > /dev/null 2>&1; then
   echo "pack-smoke: port $port is already in use; stop what listens there or set SMOKE_PORT" >&2
   exit 1
@@ -50,7 +50,7 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 if curl -fsS "http://127.0.0.1:$port/health" > /dev/null 2>&1; then
-  echo "pack-smoke: the server still answers on port $port after SIGTERM" >&2
+  echo "pack-smoke: the server still responds on port $port after SIGTERM" >&2
   exit 1
 fi
 
