@@ -55,8 +55,10 @@ export { DEFAULT_SEED };
 
 /** Loads the contracts, the scenario and its world, and builds the app that serves them. Does not listen. */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  // Before the world loads, because loading a large data file can run full collections.
+  // Called before the world loads, because restoring a large data file can run full
+  // garbage collections.
   holdTickShape();
+
   const scenario = await resolveScenario(options);
   const registry = new TenantRegistry(scenario, options.clock ?? { mode: 'real' });
   // The data file is read before the contracts load, so a bad file stops start-up at once.

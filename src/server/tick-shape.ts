@@ -1,23 +1,21 @@
 import { createHook } from 'node:async_hooks';
 
-// One entry of Node's process.nextTick queue, kept for the life of the process.
 let heldTick: object | null = null;
 
 /**
- * Keeps one process.nextTick queue entry alive, so that the hidden class of those entries
- * outlives every garbage collection.
+ * Keeps one process.nextTick queue entry alive for the life of the process, so that the
+ * hidden class of those entries is never collected.
  *
- * Why: on Node 20 (V8 11.3), process.nextTick builds each entry as an object literal with
- * computed symbol keys, and V8's feedback for that literal refers to the entry's hidden
- * class weakly. When a full collection runs while no tick is queued, the hidden class
- * dies. The next process.nextTick finds the cleared feedback, marks the literal
- * megamorphic for good, and from then on every call defines its properties through a V8
- * runtime call. A server loses about a quarter of its request rate. Both a long
- * synchronous load of a large world and an idle server with a forced full collection
- * triggered this, measured with perf on the bench's scale server.
+ * On Node 20 (V8 11.3), process.nextTick builds each entry as an object literal with
+ * computed symbol keys, and V8's feedback for that literal refers to the hidden class
+ * weakly. A full garbage collection while no tick is queued frees the class. The next
+ * call then finds the feedback cleared and marks the literal megamorphic for good, so
+ * every later call defines the entry's properties through a V8 runtime function. In the
+ * bench's scale server, a long synchronous world load or one full collection while idle
+ * cut the request rate by about a quarter (perf showed the runtime calls).
  *
- * The entry is captured through an init hook that is enabled for one process.nextTick
- * call and disabled at once, so requests pay nothing for it.
+ * The init hook that captures the entry is enabled for a single process.nextTick call,
+ * so requests pay nothing for it.
  */
 export function holdTickShape(): void {
   if (heldTick !== null) return;
@@ -35,7 +33,7 @@ export function holdTickShape(): void {
   }
 }
 
-/** Reports whether a queue entry is held, for tests. */
+/** Returns whether a queue entry is held, for tests. */
 export function isTickShapeHeld(): boolean {
   return heldTick !== null;
 }

@@ -108,18 +108,29 @@ export function serviceDeploymentTimes(deployment: Deployment, index: number): n
   return [deployment.createdAt, ...planOf(deployment, index).offsets.map((offset) => start + offset)];
 }
 
-/**
- * Aggregates the service statuses. While any service is unfinished, the deployment is in
- * the earliest stage among them. Once all are final, it takes the first failure in service
- * order, or NO_CHANGE when no service changed, or SUCCESS. A deployment without services
- * has nothing to do, so it reads NO_CHANGE.
- */
+/** Returns the deployment's status at `nowMs`, aggregated from its services' statuses. */
 export function deploymentStatus(deployment: Deployment, nowMs: number): DeploymentStatus {
+  return aggregateStatus(serviceDeploymentStatuses(deployment, nowMs));
+}
+
+/** Returns the status of each service deployment at `nowMs`, in service order. */
+export function serviceDeploymentStatuses(deployment: Deployment, nowMs: number): DeploymentStatus[] {
+  const statuses = new Array<DeploymentStatus>(deployment.serviceIds.length);
+  for (let index = 0; index < statuses.length; index++) statuses[index] = serviceDeploymentStatus(deployment, index, nowMs);
+  return statuses;
+}
+
+/**
+ * Aggregates service statuses into the deployment's. While any service is unfinished, the
+ * deployment is in the earliest stage among them. Once all are final, it takes the first
+ * failure in service order, or NO_CHANGE when no service changed, or SUCCESS. A deployment
+ * without services has nothing to do, so it reads NO_CHANGE.
+ */
+export function aggregateStatus(statuses: readonly DeploymentStatus[]): DeploymentStatus {
   let earliestStage = -1;
   let failure: DeploymentStatus | null = null;
   let changed = false;
-  for (let index = 0; index < deployment.serviceIds.length; index++) {
-    const status = serviceDeploymentStatus(deployment, index, nowMs);
+  for (const status of statuses) {
     if (!FINAL_DEPLOYMENT_STATUSES.has(status)) {
       const stage = STAGE_ORDER.indexOf(status);
       if (earliestStage === -1 || stage < earliestStage) earliestStage = stage;

@@ -1,9 +1,9 @@
 import {
-  deploymentStatus,
+  aggregateStatus,
   getDeployment,
   serviceDeploymentError,
   serviceDeploymentIds,
-  serviceDeploymentStatus,
+  serviceDeploymentStatuses,
 } from '../../state/deployments.js';
 import type { Deployment } from '../../state/model.js';
 import type { Tenant } from '../../state/tenants.js';
@@ -21,6 +21,8 @@ export const getDeploymentHandler: OperationHandler = (request) => {
 export function deploymentBody(tenant: Tenant, deployment: Deployment): Record<string, unknown> {
   const now = tenant.clock.now();
   const environment = tenant.world.environments.get(deployment.environmentId);
+  // Each service's status is computed once, for its entry and for the aggregate.
+  const statuses = serviceDeploymentStatuses(deployment, now);
   const ids = serviceDeploymentIds(deployment);
 
   return {
@@ -33,7 +35,7 @@ export function deploymentBody(tenant: Tenant, deployment: Deployment): Record<s
     repoUrl: deployment.repoUrl,
     gitCommit: deployment.gitCommit,
     gitBranch: deployment.gitBranch,
-    status: deploymentStatus(deployment, now),
+    status: aggregateStatus(statuses),
     serviceDeployments: deployment.serviceIds.map((serviceId, index) => {
       const service = tenant.world.services.get(serviceId);
       return {
@@ -45,7 +47,7 @@ export function deploymentBody(tenant: Tenant, deployment: Deployment): Record<s
           type: service?.type ?? '',
         },
         serviceDeploymentId: ids[index] ?? '',
-        status: serviceDeploymentStatus(deployment, index, now),
+        status: statuses[index] ?? 'PENDING',
         error: serviceDeploymentError(deployment, index, now),
       };
     }),
